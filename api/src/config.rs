@@ -1,0 +1,110 @@
+//! Typed settings from command-line flags and environment variables. Every setting has a
+//! default that works on one machine; a bad value stops start-up with a message naming it.
+
+use std::{net::SocketAddr, path::PathBuf};
+
+use clap::{Args, ValueEnum};
+
+/// Settings shared by every subcommand.
+#[derive(Args, Clone, Debug)]
+pub struct Settings {
+    /// Address the HTTP server listens on.
+    #[arg(long, env = "BANTIN_ADDR", default_value = "127.0.0.1:8080", global = true)]
+    pub addr: SocketAddr,
+
+    /// Folder for the embedded SQLite database, media files and the generated secret key.
+    #[arg(long, env = "BANTIN_DATA_DIR", default_value = "data", global = true)]
+    pub data_dir: PathBuf,
+
+    /// Database to use instead of the embedded SQLite file, e.g. postgres://user@host/db.
+    #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
+    pub database_url: Option<String>,
+
+    /// Maximum number of pooled database connections.
+    #[arg(long, env = "BANTIN_DB_POOL", default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=256), global = true)]
+    pub db_pool: u32,
+
+    /// Public origin of this API (used in media URLs and Link headers); defaults to http://ADDR.
+    #[arg(long, env = "BANTIN_PUBLIC_URL", value_parser = parse_origin, global = true)]
+    pub public_url: Option<String>,
+
+    /// Secret that signs cursors; processes sharing a database must share it. Generated once
+    /// into the data folder when unset.
+    #[arg(long, env = "BANTIN_SECRET_KEY", hide_env_values = true, global = true)]
+    pub secret_key: Option<String>,
+
+    /// In-process cache of public responses (on|off).
+    #[arg(long, env = "BANTIN_CACHE", default_value = "on", value_parser = parse_switch, action = clap::ArgAction::Set, global = true)]
+    pub cache: bool,
+
+    /// Most public responses kept in the cache.
+    #[arg(long, env = "BANTIN_CACHE_ENTRIES", default_value_t = 20_000, global = true)]
+    pub cache_entries: u64,
+
+    /// HTTP worker threads (default: one per CPU core).
+    #[arg(long, env = "BANTIN_WORKERS", global = true)]
+    pub workers: Option<usize>,
+
+    /// Log format.
+    #[arg(long, env = "BANTIN_LOG_FORMAT", value_enum, default_value = "pretty", global = true)]
+    pub log_format: LogFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+impl Settings {
+    /// The connection string: `DATABASE_URL`, or the SQLite file in the data folder.
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) => url.clone(),
+            None => format!("sqlite://{}?mode=rwc", self.data_dir.join("bantin.db").display()),
+        }
+    }
+
+    pub fn media_dir(&self) -> PathBuf {
+        self.data_dir.join("media")
+    }
+}
+
+fn parse_origin(raw: &str) -> Result<String, String> {
+    let trimmed = raw.trim_end_matches('/');
+    let scheme_ok = trimmed.starts_with("http://") || trimmed.starts_with("https://");
+    let host = trimmed.split_once("://").map(|(_, rest)| rest).unwrap_or_default();
+    if scheme_ok && !host.is_empty() && !host.contains(char::is_whitespace) {
+        Ok(trimmed.to_owned())
+    } else {
+        Err(format!("`{raw}` is not an http(s) origin such as https://api.example.vn"))
+    }
+}
+
+fn parse_switch(raw: &str) -> Result<bool, String> {
+    match raw.to_ascii_lowercase().as_str() {
+        "on" | "true" | "1" | "yes" => Ok(true),
+        "off" | "false" | "0" | "no" => Ok(false),
+        _ => Err(format!("`{raw}` is not on or off")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins_must_be_http_urls() {
+        assert_eq!(parse_origin("https://api.example.vn/").as_deref(), Ok("https://api.example.vn"));
+        for bad in ["api.example.vn", "ftp://x", "https://", "http://a b"] {
+            assert!(parse_origin(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn switches_accept_common_spellings() {
+        assert_eq!(parse_switch("OFF"), Ok(false));
+        assert_eq!(parse_switch("on"), Ok(true));
+        assert!(parse_switch("maybe").is_err());
+    }
+}

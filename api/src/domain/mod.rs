@@ -1,0 +1,6 @@
+//! Domain values that can only be built by parsing, with their rules next to them.
+
+pub mod blocks;
+pub mod dates;
+pub mod slug;
+pub mod text;

@@ -1,0 +1,165 @@
+//! One error type for the whole API, rendered as RFC 9457 problem+json.
+//!
+//! Each variant names its HTTP status; the `code` is stable and is what clients branch on.
+//! Internal errors are logged once, here, with their cause chain, and never shown to clients.
+
+use actix_web::{HttpResponse, ResponseError, http::StatusCode, http::header};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+pub type AppResult<T> = Result<T, AppError>;
+
+/// A problem with one input field or parameter.
+#[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
+pub struct FieldError {
+    /// The parameter or field path at fault, e.g. `limit` or `body[2].media_id`.
+    #[schema(example = "limit")]
+    pub field: String,
+    /// What is wrong with it, for humans.
+    #[schema(example = "must be an integer from 1 to 100")]
+    pub message: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// 400: a parameter cannot be understood (not a number, a forged cursor …).
+    #[error("{detail}")]
+    BadRequest { code: &'static str, detail: String, errors: Vec<FieldError> },
+    /// 404: nothing public answers to this address.
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// 405: the path exists but not with this method; `allow` lists the methods it has.
+    #[error("method not allowed")]
+    MethodNotAllowed { allow: String },
+    /// 422: the request is well-formed but names something that does not exist or is
+    /// inconsistent (an unknown category, a date range that ends before it starts).
+    #[error("{detail}")]
+    Unprocessable { code: &'static str, detail: String, errors: Vec<FieldError> },
+    /// 503: a dependency (the database) is down.
+    #[error("service unavailable")]
+    Unavailable(#[source] anyhow::Error),
+    /// 500: a bug or an unexpected failure; details go to the log only.
+    #[error("internal error")]
+    Internal(#[from] anyhow::Error),
+}
+
+impl AppError {
+    /// A 400 for one bad parameter.
+    pub fn bad_param(field: &str, message: impl Into<String>) -> Self {
+        let message = message.into();
+        AppError::BadRequest {
+            code: "invalid_parameter",
+            detail: format!("parameter `{field}` {message}"),
+            errors: vec![FieldError { field: field.to_owned(), message }],
+        }
+    }
+
+    /// A 422 for a parameter naming something unknown.
+    pub fn unknown_value(field: &str, value: &str) -> Self {
+        let message = format!("no {field} named `{value}`");
+        AppError::Unprocessable {
+            code: "unknown_filter_value",
+            detail: message.clone(),
+            errors: vec![FieldError { field: field.to_owned(), message }],
+        }
+    }
+
+    /// The stable machine-readable code shared by REST and GraphQL.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::BadRequest { code, .. } | AppError::Unprocessable { code, .. } => code,
+            AppError::NotFound(_) => "not_found",
+            AppError::MethodNotAllowed { .. } => "method_not_allowed",
+            AppError::Unavailable(_) => "unavailable",
+            AppError::Internal(_) => "internal",
+        }
+    }
+
+    fn title(&self) -> &'static str {
+        match self {
+            AppError::BadRequest { .. } => "Bad request",
+            AppError::NotFound(_) => "Not found",
+            AppError::MethodNotAllowed { .. } => "Method not allowed",
+            AppError::Unprocessable { .. } => "Unprocessable request",
+            AppError::Unavailable(_) => "Service unavailable",
+            AppError::Internal(_) => "Internal server error",
+        }
+    }
+}
+
+impl From<sea_orm::DbErr> for AppError {
+    fn from(err: sea_orm::DbErr) -> Self {
+        AppError::Internal(anyhow::Error::new(err).context("database query failed"))
+    }
+}
+
+/// The problem+json document (RFC 9457) every error answers with.
+#[derive(Serialize, ToSchema)]
+pub struct Problem {
+    /// A URI naming the kind of problem; stable, one per `code`.
+    #[schema(example = "urn:bantin:problem:invalid_parameter")]
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Short human summary of the kind of problem.
+    #[schema(example = "Bad request")]
+    pub title: &'static str,
+    /// The HTTP status code.
+    #[schema(example = 400)]
+    pub status: u16,
+    /// What went wrong in this occurrence.
+    #[schema(example = "parameter `limit` must be an integer from 1 to 100")]
+    pub detail: String,
+    /// Stable machine-readable code (the same in GraphQL `extensions.code`).
+    #[schema(example = "invalid_parameter")]
+    pub code: &'static str,
+    /// The fields or parameters at fault, when there are any.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            AppError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            AppError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let status = self.status_code();
+        let detail = match self {
+            AppError::Internal(cause) => {
+                tracing::error!(error = ?cause, "request failed");
+                "the server failed to answer; the error has been logged".to_owned()
+            }
+            AppError::Unavailable(cause) => {
+                tracing::warn!(error = ?cause, "dependency unavailable");
+                "a dependency of the server is unavailable".to_owned()
+            }
+            other => other.to_string(),
+        };
+        let errors = match self {
+            AppError::BadRequest { errors, .. } | AppError::Unprocessable { errors, .. } => errors.clone(),
+            _ => Vec::new(),
+        };
+        let problem = Problem {
+            kind: format!("urn:bantin:problem:{}", self.code()),
+            title: self.title(),
+            status: status.as_u16(),
+            detail,
+            code: self.code(),
+            errors,
+        };
+        let mut response = HttpResponse::build(status);
+        response.insert_header((header::CONTENT_TYPE, "application/problem+json"));
+        response.insert_header((header::CACHE_CONTROL, "no-store"));
+        if let AppError::MethodNotAllowed { allow } = self {
+            response.insert_header((header::ALLOW, allow.as_str()));
+        }
+        response.body(serde_json::to_vec(&problem).unwrap_or_default())
+    }
+}

@@ -1,0 +1,113 @@
+//! How public GET responses are answered: served from the response cache when fresh, with a
+//! strong `ETag`, `304 Not Modified` for a matching `If-None-Match`, and a `Cache-Control`
+//! that never outlives the next scheduled publication.
+
+use std::{future::Future, sync::Arc};
+
+use actix_web::{HttpRequest, HttpResponse, http::header};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::{
+    cache::{CachedResponse, etag_of},
+    error::{AppError, AppResult},
+    state::AppState,
+};
+
+/// Longest time a shared cache (CDN) may keep a public response without asking again.
+const MAX_AGE_SECS: i64 = 60;
+
+/// A freshly computed response body.
+pub struct Fresh {
+    pub body: Vec<u8>,
+    pub link: Option<String>,
+}
+
+pub fn json<T: Serialize>(value: &T) -> AppResult<Fresh> {
+    let body = serde_json::to_vec(value).map_err(|e| AppError::Internal(e.into()))?;
+    Ok(Fresh { body, link: None })
+}
+
+/// Answers a public GET, computing the body only when the cache has no fresh copy.
+pub async fn public<Fut>(req: &HttpRequest, state: &AppState, compute: impl FnOnce() -> Fut) -> AppResult<HttpResponse>
+where
+    Fut: Future<Output = AppResult<Fresh>>,
+{
+    let now = Utc::now();
+    let key = req.uri().to_string();
+    let entry = match state.cache.get(&key, now).await {
+        Some(hit) => hit,
+        None => {
+            let valid_until = state.schedule.next_publication(&state.db, now).await?;
+            let fresh = compute().await?;
+            let entry = Arc::new(CachedResponse {
+                etag: etag_of(&fresh.body),
+                body: fresh.body.into(),
+                link: fresh.link,
+                valid_until,
+            });
+            state.cache.put(key, entry.clone()).await;
+            entry
+        }
+    };
+    Ok(respond(req, &entry, now))
+}
+
+fn respond(req: &HttpRequest, entry: &CachedResponse, now: DateTime<Utc>) -> HttpResponse {
+    let max_age = entry.valid_until.map_or(MAX_AGE_SECS, |until| (until - now).num_seconds().clamp(0, MAX_AGE_SECS));
+    let cache_control = format!("public, max-age={max_age}");
+    if if_none_match(req, &entry.etag) {
+        return HttpResponse::NotModified()
+            .insert_header((header::ETAG, entry.etag.as_str()))
+            .insert_header((header::CACHE_CONTROL, cache_control))
+            .finish();
+    }
+    let mut response = HttpResponse::Ok();
+    response
+        .content_type("application/json")
+        .insert_header((header::ETAG, entry.etag.as_str()))
+        .insert_header((header::CACHE_CONTROL, cache_control));
+    if let Some(link) = &entry.link {
+        response.insert_header((header::LINK, link.as_str()));
+    }
+    response.body(entry.body.clone())
+}
+
+/// Whether the client already holds this representation (weak comparison, RFC 9110 §13.1.2).
+pub fn if_none_match(req: &HttpRequest, etag: &str) -> bool {
+    req.headers().get_all(header::IF_NONE_MATCH).filter_map(|v| v.to_str().ok()).any(|value| {
+        value.split(',').map(str::trim).any(|candidate| candidate == "*" || candidate.trim_start_matches("W/") == etag)
+    })
+}
+
+/// RFC 8288 `Link` header for a list: `next` by cursor, and `first`/`prev`/`next`/`last` by
+/// page number when the client paginates by page.
+pub fn list_links(req: &HttpRequest, public_url: &str, meta: &crate::pagination::PageMeta) -> Option<String> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(req.query_string()).unwrap_or_default();
+    let base: Vec<(String, String)> = pairs.into_iter().filter(|(k, _)| k != "cursor" && k != "page").collect();
+    let url = |extra: (&str, String)| {
+        let mut query = base.clone();
+        query.push((extra.0.to_owned(), extra.1));
+        let encoded = serde_urlencoded::to_string(&query).unwrap_or_default();
+        format!("{public_url}{}?{encoded}", req.path())
+    };
+    let mut links = Vec::new();
+    match (meta.page, meta.total_pages) {
+        (Some(page), Some(pages)) => {
+            links.push(format!("<{}>; rel=\"first\"", url(("page", "1".into()))));
+            if page > 1 {
+                links.push(format!("<{}>; rel=\"prev\"", url(("page", (page - 1).to_string()))));
+            }
+            if page < pages {
+                links.push(format!("<{}>; rel=\"next\"", url(("page", (page + 1).to_string()))));
+            }
+            links.push(format!("<{}>; rel=\"last\"", url(("page", pages.max(1).to_string()))));
+        }
+        _ => {
+            if let Some(cursor) = &meta.next_cursor {
+                links.push(format!("<{}>; rel=\"next\"", url(("cursor", cursor.clone()))));
+            }
+        }
+    }
+    (!links.is_empty()).then(|| links.join(", "))
+}

@@ -1,0 +1,78 @@
+//! Tags: topic labels on articles.
+
+use bantin_entity::tag;
+use chrono::Utc;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::visibility::push_public;
+use crate::{
+    domain::slug::Slug,
+    error::{AppError, AppResult},
+    pagination::{Page, PageMeta, PageRequest, Position, list_fingerprint},
+    read_model::TagRef,
+    sql::Sql,
+    state::AppState,
+};
+
+/// A tag's page.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct TagDetail {
+    #[serde(flatten)]
+    pub tag: TagRef,
+    /// Public articles with this tag.
+    pub article_count: u64,
+}
+
+pub fn list_fingerprint_of_tags() -> u64 {
+    list_fingerprint("tags")
+}
+
+/// Tags in slug order.
+pub async fn list(state: &AppState, page: &PageRequest) -> AppResult<Page<TagRef>> {
+    let mut query = tag::Entity::find().order_by_asc(tag::Column::Slug);
+    match &page.after {
+        Some(Position::Slug { s }) => query = query.filter(tag::Column::Slug.gt(s.as_str())),
+        Some(_) => return Err(AppError::bad_param("cursor", "does not belong to the tag list")),
+        None => {}
+    }
+    let mut rows = query.offset(page.offset()).limit(page.limit + 1).all(&state.db).await?;
+    let has_more = rows.len() as u64 > page.limit;
+    rows.truncate(usize::try_from(page.limit).unwrap_or(usize::MAX));
+    let next_cursor = has_more
+        .then(|| rows.last())
+        .flatten()
+        .map(|last| state.cursor_key.encode(list_fingerprint_of_tags(), Position::Slug { s: last.slug.clone() }));
+    let mut meta = PageMeta { limit: page.limit, next_cursor, has_more, ..PageMeta::default() };
+    if let Some(number) = page.page {
+        let total = tag::Entity::find().count(&state.db).await?;
+        meta.page = Some(number);
+        meta.total = Some(total);
+        meta.total_pages = Some(total.div_ceil(page.limit));
+    }
+    let data = rows.into_iter().map(|t| TagRef { id: t.id, slug: t.slug, name: t.name }).collect();
+    Ok(Page { data, meta })
+}
+
+pub async fn get(state: &AppState, slug: &str) -> AppResult<TagDetail> {
+    let slug = Slug::parse(slug).ok_or(AppError::NotFound("tag"))?;
+    let row = tag::Entity::find()
+        .filter(tag::Column::Slug.eq(slug.as_str()))
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::NotFound("tag"))?;
+    let mut sql = Sql::new(state.db.get_database_backend());
+    sql.push("SELECT COUNT(*) AS n FROM article_tags t JOIN articles a ON a.id = t.article_id WHERE t.tag_id = ")
+        .bind(row.id)
+        .push(" AND ");
+    push_public(&mut sql, "a", Utc::now());
+    let count = match state.db.query_one_raw(sql.build()).await? {
+        Some(r) => r.try_get::<i64>("", "n")?,
+        None => 0,
+    };
+    Ok(TagDetail {
+        tag: TagRef { id: row.id, slug: row.slug, name: row.name },
+        article_count: u64::try_from(count).unwrap_or_default(),
+    })
+}

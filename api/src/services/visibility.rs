@@ -1,0 +1,63 @@
+//! The public-visibility rule, in one place.
+//!
+//! A reader sees an article when its status is `published` — or `scheduled` and due: a
+//! scheduled article becomes public at its `published_at` with no job flipping its status —
+//! when that time is not in the future, and when it is not in the trash. Every public query
+//! appends [`push_public`]; the partial indexes of the first migration use the same predicate.
+
+use std::sync::Mutex;
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
+
+use crate::{error::AppResult, sql::Sql};
+
+/// Appends the rule for the article table aliased `alias`.
+pub fn push_public(sql: &mut Sql, alias: &str, now: DateTime<Utc>) {
+    sql.push(alias)
+        .push(".status IN ('published', 'scheduled') AND ")
+        .push(alias)
+        .push(".deleted_at IS NULL AND ")
+        .push(alias)
+        .push(".published_at <= ")
+        .bind(now);
+}
+
+/// Remembers when the next scheduled article becomes public, so cached public responses can
+/// be trusted exactly until then and no longer.
+#[derive(Default)]
+pub struct Schedule {
+    /// `None` until asked; `Some(None)` when nothing is scheduled.
+    next: Mutex<Option<Option<DateTime<Utc>>>>,
+}
+
+impl Schedule {
+    /// The earliest future publication time, looked up again once it has passed.
+    pub async fn next_publication(
+        &self,
+        db: &DatabaseConnection,
+        now: DateTime<Utc>,
+    ) -> AppResult<Option<DateTime<Utc>>> {
+        if let Ok(guard) = self.next.lock()
+            && let Some(known) = *guard
+            && known.is_none_or(|at| at > now)
+        {
+            return Ok(known);
+        }
+        let mut sql = Sql::new(db.get_database_backend());
+        sql.push(
+            "SELECT a.published_at AS at FROM articles a \
+             WHERE a.status IN ('published', 'scheduled') AND a.deleted_at IS NULL AND a.published_at > ",
+        )
+        .bind(now)
+        .push(" ORDER BY a.published_at LIMIT 1");
+        let next = match db.query_one_raw(sql.build()).await? {
+            Some(row) => Some(row.try_get::<DateTime<Utc>>("", "at")?),
+            None => None,
+        };
+        if let Ok(mut guard) = self.next.lock() {
+            *guard = Some(next);
+        }
+        Ok(next)
+    }
+}

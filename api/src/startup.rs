@@ -1,0 +1,117 @@
+//! Building and running the HTTP server.
+
+use std::net::TcpListener;
+
+use actix_web::{App, HttpResponse, HttpServer, dev::Server, http::Method, web};
+use anyhow::Context;
+use futures_util::FutureExt;
+use tracing_actix_web::TracingLogger;
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::{
+    cache::ResponseCache,
+    config::Settings,
+    db,
+    error::AppError,
+    pagination::CursorKey,
+    rest::{self, fallback::RouteTable},
+    secrets, seed,
+    services::site::load_snapshot,
+    state::AppState,
+};
+
+/// The OpenAPI document of the REST API, generated from the route registrations.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    App::new().into_utoipa_app().openapi(rest::base_document()).configure(rest::configure).split_for_parts().1
+}
+
+/// A bound, ready-to-run server.
+pub struct Application {
+    port: u16,
+    base_url: String,
+    server: Server,
+}
+
+impl Application {
+    /// Connects, migrates, loads demo content into an empty database, binds the listener.
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let db = db::connect(&settings).await?;
+        db::migrate(&db).await?;
+        if seed::demo::load_if_empty(&db, &settings.media_dir()).await? {
+            tracing::info!("empty database: demo content loaded");
+        }
+        let listener =
+            TcpListener::bind(settings.addr).with_context(|| format!("cannot listen on {}", settings.addr))?;
+        let local = listener.local_addr()?;
+        let public_url = settings.public_url.clone().unwrap_or_else(|| format!("http://{local}"));
+        let snapshot = load_snapshot(&db, &public_url).await?;
+        let secret = secrets::cursor_secret(&settings)?;
+        let state = web::Data::new(AppState::new(
+            db,
+            CursorKey::new(&secret),
+            ResponseCache::new(settings.cache, settings.cache_entries),
+            settings.media_dir(),
+            public_url.clone(),
+            snapshot,
+        ));
+        let openapi = openapi();
+        let routes = web::Data::new(RouteTable::from_openapi(&openapi));
+        let openapi_yaml = openapi.to_yaml().context("cannot render the OpenAPI document")?;
+
+        let query_config = web::QueryConfig::default()
+            .error_handler(|err, _req| AppError::bad_param("query", format!("is malformed: {err}")).into());
+        let path_config = web::PathConfig::default()
+            .error_handler(|err, _req| AppError::bad_param("path", format!("is malformed: {err}")).into());
+
+        let mut server = HttpServer::new(move || {
+            let openapi_yaml = openapi_yaml.clone();
+            App::new()
+                .app_data(state.clone())
+                .app_data(routes.clone())
+                .app_data(query_config.clone())
+                .app_data(path_config.clone())
+                .wrap(TracingLogger::default())
+                .wrap_fn(|mut req, srv| {
+                    // HEAD is GET without a body; the HTTP layer drops the body for HEAD.
+                    if req.method() == Method::HEAD {
+                        req.head_mut().method = Method::GET;
+                    }
+                    actix_web::dev::Service::call(srv, req).map(|res| res)
+                })
+                .configure(|cfg| rest::configure(&mut utoipa_actix_web::service_config::ServiceConfig::new(cfg)))
+                .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", openapi.clone()))
+                .route(
+                    "/docs",
+                    web::get().to(|| async {
+                        HttpResponse::PermanentRedirect().insert_header(("Location", "/docs/")).finish()
+                    }),
+                )
+                .route(
+                    "/openapi.yaml",
+                    web::get().to(move || {
+                        let yaml = openapi_yaml.clone();
+                        async move { HttpResponse::Ok().content_type("application/yaml").body(yaml) }
+                    }),
+                )
+                .default_service(web::to(rest::fallback::not_routed))
+        })
+        .listen(listener)?;
+        if let Some(workers) = settings.workers {
+            server = server.workers(workers);
+        }
+        Ok(Application { port: local.port(), base_url: public_url, server: server.run() })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}

@@ -1,0 +1,15 @@
+//! Database migrations, append-only once landed: a change to the schema is a new file.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261127_000001_content_model;
+
+/// Runs Bantin's migrations in order; `bantin migrate` and server start-up both use it.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261127_000001_content_model::Migration)]
+    }
+}
