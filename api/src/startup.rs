@@ -1,6 +1,6 @@
 //! Building and running the HTTP server.
 
-use std::net::TcpListener;
+use std::{net::TcpListener, sync::Arc};
 
 use actix_web::{App, HttpResponse, HttpServer, dev::Server, http::Method, web};
 use anyhow::Context;
@@ -14,6 +14,7 @@ use crate::{
     config::Settings,
     db,
     error::AppError,
+    metrics::Metrics,
     pagination::CursorKey,
     rest::{self, fallback::RouteTable},
     secrets, seed,
@@ -36,8 +37,11 @@ pub struct Application {
 impl Application {
     /// Connects, migrates, loads demo content into an empty database, binds the listener.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
-        let db = db::connect(&settings).await?;
+        let mut db = db::connect(&settings).await?;
         db::migrate(&db).await?;
+        let metrics = Arc::new(Metrics::default());
+        let counter = metrics.clone();
+        db.set_metric_callback(move |info| counter.record_statement(info.elapsed));
         if seed::demo::load_if_empty(&db, &settings.media_dir()).await? {
             tracing::info!("empty database: demo content loaded");
         }
@@ -54,6 +58,7 @@ impl Application {
             settings.media_dir(),
             public_url.clone(),
             snapshot,
+            metrics,
         ));
         let openapi = openapi();
         let routes = web::Data::new(RouteTable::from_openapi(&openapi));

@@ -7,13 +7,17 @@ use std::{
 
 use sea_orm::DatabaseConnection;
 
-use crate::{cache::ResponseCache, pagination::CursorKey, services::site::Snapshot, services::visibility::Schedule};
+use crate::{
+    cache::ResponseCache, metrics::Metrics, pagination::CursorKey, services::site::Snapshot,
+    services::visibility::Schedule,
+};
 
 pub struct AppState {
     pub db: DatabaseConnection,
     pub cursor_key: CursorKey,
     pub cache: ResponseCache,
     pub schedule: Schedule,
+    pub metrics: Arc<Metrics>,
     pub media_dir: PathBuf,
     /// This API's public origin, e.g. `https://api.example.vn`.
     pub public_url: String,
@@ -28,12 +32,14 @@ impl AppState {
         media_dir: PathBuf,
         public_url: String,
         snapshot: Snapshot,
+        metrics: Arc<Metrics>,
     ) -> Self {
         AppState {
             db,
             cursor_key,
             cache,
             schedule: Schedule::default(),
+            metrics,
             media_dir,
             public_url,
             snapshot: RwLock::new(Arc::new(snapshot)),

@@ -1,1 +1,226 @@
+//! The end-to-end test kit: boots the real server on a random port with a fresh database
+//! (SQLite in a temporary folder, or a new PostgreSQL database when `TEST_DATABASE_URL` is
+//! set) and talks HTTP to it.
 
+use std::{
+    path::PathBuf,
+    sync::atomic::{AtomicU32, Ordering},
+};
+
+use bantin_api::{
+    config::{LogFormat, Settings},
+    startup::Application,
+};
+use sea_orm::{ConnectionTrait, Database};
+use serde_json::Value;
+
+/// A running server with its own database.
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    /// The connection string the server uses, for tests that arrange data directly.
+    pub database_url: String,
+    pub data_dir: PathBuf,
+    _temp: Option<tempfile::TempDir>,
+    postgres: Option<(String, String)>,
+}
+
+/// How a test wants its server.
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub cache: bool,
+    /// Reuse this data folder and database (to restart a server on the same data).
+    pub reuse: Option<(PathBuf, String)>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { cache: true, reuse: None }
+    }
+}
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+fn init_logs() {
+    if std::env::var_os("TEST_LOG").is_some() {
+        bantin_api::telemetry::init(LogFormat::Pretty, "info");
+    }
+}
+
+/// Creates a fresh PostgreSQL database on the `TEST_DATABASE_URL` server.
+async fn fresh_postgres(admin_url: &str) -> (String, String) {
+    let name = format!("bantin_test_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed));
+    let admin = Database::connect(admin_url).await.expect("TEST_DATABASE_URL must name a reachable PostgreSQL server");
+    admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name}")).await.expect("drop old test database");
+    admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create test database");
+    let base = admin_url.rsplit_once('/').map_or(admin_url, |(base, _)| base);
+    (format!("{base}/{name}"), name)
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(Options::default()).await
+}
+
+pub async fn spawn_app_with(options: Options) -> TestApp {
+    init_logs();
+    let (temp, data_dir) = match &options.reuse {
+        Some((dir, _)) => (None, dir.clone()),
+        None => {
+            let temp = tempfile::tempdir().expect("temporary folder");
+            let path = temp.path().to_path_buf();
+            (Some(temp), path)
+        }
+    };
+    let admin_url = std::env::var("TEST_DATABASE_URL").ok().filter(|u| !u.is_empty());
+    let (database_url, postgres) = match (&options.reuse, &admin_url) {
+        (Some((_, url)), _) => (Some(url.clone()), None),
+        (None, Some(admin)) => {
+            let (url, name) = fresh_postgres(admin).await;
+            (Some(url), Some((admin.clone(), name)))
+        }
+        (None, None) => (None, None),
+    };
+    let settings = Settings {
+        addr: "127.0.0.1:0".parse().expect("address"),
+        data_dir: data_dir.clone(),
+        database_url: database_url.clone(),
+        db_pool: 4,
+        public_url: None,
+        secret_key: Some("a test secret that is long enough to sign cursors".into()),
+        cache: options.cache,
+        cache_entries: 1_000,
+        workers: Some(1),
+        log_format: LogFormat::Pretty,
+    };
+    let database_url = settings.database_url();
+    let app = Application::build(settings).await.expect("the server starts");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    TestApp {
+        address,
+        client: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client"),
+        database_url,
+        data_dir,
+        _temp: temp,
+        postgres,
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let Some((admin_url, name)) = self.postgres.take() else { return };
+        // Best effort: a leftover database is harmless and dropped by the next run's names.
+        std::thread::spawn(move || {
+            let Ok(runtime) = tokio::runtime::Builder::new_current_thread().enable_all().build() else { return };
+            runtime.block_on(async {
+                if let Ok(admin) = Database::connect(&admin_url).await {
+                    let _ = admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+                }
+            });
+        });
+    }
+}
+
+/// A response read whole.
+pub struct Reply {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+impl TestApp {
+    pub async fn get(&self, path: &str) -> Reply {
+        self.request(reqwest::Method::GET, path, &[]).await
+    }
+
+    pub async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> Reply {
+        self.request(reqwest::Method::GET, path, headers).await
+    }
+
+    pub async fn request(&self, method: reqwest::Method, path: &str, headers: &[(&str, &str)]) -> Reply {
+        let mut request = self.client.request(method, format!("{}{path}", self.address));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let response = request.send().await.expect("request sent");
+        Reply {
+            status: response.status().as_u16(),
+            headers: response.headers().clone(),
+            body: response.text().await.expect("body read"),
+        }
+    }
+
+    /// GETs a path that must answer 200 with JSON.
+    pub async fn get_json(&self, path: &str) -> Value {
+        let reply = self.get(path).await;
+        assert_eq!(reply.status, 200, "GET {path}: {}", reply.body);
+        reply.json()
+    }
+
+    /// Every public article of `GET /api/v1/articles{query}`, walking all pages by cursor.
+    pub async fn walk_articles(&self, query: &str, limit: u32) -> Vec<Value> {
+        let separator = if query.is_empty() { "?" } else { "&" };
+        let mut items = Vec::new();
+        let mut cursor: Option<String> = None;
+        for _ in 0..10_000 {
+            let mut path = format!("/api/v1/articles{query}{separator}limit={limit}");
+            if let Some(c) = &cursor {
+                path.push_str(&format!("&cursor={c}"));
+            }
+            let page = self.get_json(&path).await;
+            items.extend(page["data"].as_array().expect("data is a list").iter().cloned());
+            match page["meta"]["next_cursor"].as_str() {
+                Some(next) => cursor = Some(next.to_owned()),
+                None => return items,
+            }
+        }
+        panic!("the cursor walk did not end");
+    }
+
+    /// The value of a counter at `/metrics`.
+    pub async fn metric(&self, name: &str) -> u64 {
+        let text = self.get("/metrics").await.body;
+        text.lines()
+            .find_map(|line| line.strip_prefix(name).and_then(|rest| rest.trim().parse().ok()))
+            .unwrap_or_else(|| panic!("no metric {name}"))
+    }
+
+    /// Runs SQL against the server's database, to arrange situations the API cannot yet create.
+    pub async fn execute(&self, sql: &str) {
+        let db = Database::connect(&self.database_url).await.expect("connect to the test database");
+        db.execute_unprepared(sql).await.expect("arranging SQL runs");
+    }
+}
+
+/// Slugs of the demo articles the public must never see, with why.
+pub fn hidden_demo_articles() -> Vec<(&'static str, String)> {
+    [
+        ("draft", "Phương án phân luồng giao thông dịp cuối năm"),
+        ("in review", "Tiêm chủng mở rộng: lịch mới cho trẻ dưới 5 tuổi"),
+        ("scheduled", "Chương trình khuyến mại du lịch biển mùa hè"),
+        ("archived", "Lịch thi đấu giải bóng đá phong trào"),
+        ("deleted", "Thông báo tạm dừng tuyến phà"),
+    ]
+    .into_iter()
+    .map(|(why, title)| (why, bantin_api::domain::slug::Slug::from_text(title).expect("slug").to_string()))
+    .collect()
+}
+
+/// Slug of the demo article with the full anatomy of the reference page.
+pub fn anatomy_slug() -> String {
+    bantin_api::domain::slug::Slug::from_text(
+        "Đoàn kiểm tra của Thành ủy làm việc với Quận ủy Lê Chân về phát triển tổ chức đảng trong doanh nghiệp",
+    )
+    .expect("slug")
+    .to_string()
+}

@@ -56,5 +56,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
     )
     .service(media::get_file)
     .service(site::healthz)
-    .service(site::readyz);
+    .service(site::readyz)
+    .service(site::metrics);
 }

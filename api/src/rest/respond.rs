@@ -2,7 +2,10 @@
 //! strong `ETag`, `304 Not Modified` for a matching `If-None-Match`, and a `Cache-Control`
 //! that never outlives the next scheduled publication.
 
-use std::{future::Future, sync::Arc};
+use std::{
+    future::Future,
+    sync::{Arc, atomic::Ordering::Relaxed},
+};
 
 use actix_web::{HttpRequest, HttpResponse, http::header};
 use chrono::{DateTime, Utc};
@@ -36,8 +39,12 @@ where
     let now = Utc::now();
     let key = req.uri().to_string();
     let entry = match state.cache.get(&key, now).await {
-        Some(hit) => hit,
+        Some(hit) => {
+            state.metrics.cache_hits.fetch_add(1, Relaxed);
+            hit
+        }
         None => {
+            state.metrics.cache_misses.fetch_add(1, Relaxed);
             let valid_until = state.schedule.next_publication(&state.db, now).await?;
             let fresh = compute().await?;
             let entry = Arc::new(CachedResponse {

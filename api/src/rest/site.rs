@@ -56,3 +56,13 @@ pub async fn readyz(state: web::Data<AppState>) -> AppResult<HttpResponse> {
     state.db.execute_unprepared("SELECT 1").await.map_err(|e| AppError::Unavailable(e.into()))?;
     Ok(HttpResponse::Ok().insert_header(("Cache-Control", "no-store")).json(Health { status: "ok" }))
 }
+
+/// Counters in the Prometheus text format.
+#[utoipa::path(operation_id = "get_metrics", tag = "health", responses((status = 200, description = "Prometheus text exposition", body = String, content_type = "text/plain")))]
+#[get("/metrics")]
+pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4")
+        .insert_header(("Cache-Control", "no-store"))
+        .body(state.metrics.render())
+}

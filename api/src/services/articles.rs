@@ -201,7 +201,8 @@ pub async fn get(state: &AppState, slug: &str) -> AppResult<ArticleDetail> {
 }
 
 /// "Tin khác": other public articles ranked by tags shared with this one (two points each)
-/// and the same category (one point), then by recency. Never the article itself.
+/// and the same category (one point), then by recency; the latest articles fill the list
+/// when few are alike. Never the article itself.
 pub async fn related(state: &AppState, slug: &str, limit: u64) -> AppResult<Vec<ArticleSummary>> {
     let slug = Slug::parse(slug).ok_or(AppError::NotFound("article"))?;
     let backend = state.db.get_database_backend();
@@ -229,6 +230,12 @@ pub async fn related(state: &AppState, slug: &str, limit: u64) -> AppResult<Vec<
             .bind(RELATED_CANDIDATES)
             .push(") x UNION ALL ");
     }
+    // The latest articles, scored zero, fill the list when few articles are alike.
+    sql.push("SELECT f.id, 0 AS points FROM (SELECT a.id FROM articles a WHERE ");
+    push_public(&mut sql, "a", now);
+    sql.push(" ORDER BY a.published_at DESC, a.id DESC LIMIT ")
+        .bind(i64::try_from(limit + 1).unwrap_or(i64::MAX))
+        .push(") f UNION ALL ");
     sql.push("SELECT s.id, 1 AS points FROM (SELECT a.id FROM articles a WHERE a.category_id = ")
         .bind(category_id)
         .push(" AND ");

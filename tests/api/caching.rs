@@ -1,0 +1,94 @@
+use bantin_e2e::{Options, anatomy_slug, spawn_app, spawn_app_with};
+
+fn public_paths() -> Vec<String> {
+    let slug = anatomy_slug();
+    vec![
+        "/api/v1/articles".into(),
+        "/api/v1/articles?category=thoi-su&limit=3".into(),
+        format!("/api/v1/articles/{slug}"),
+        format!("/api/v1/articles/{slug}/related"),
+        "/api/v1/categories".into(),
+        "/api/v1/categories/thoi-su".into(),
+        "/api/v1/authors".into(),
+        "/api/v1/authors/pham-minh-khoi".into(),
+        "/api/v1/tags".into(),
+        "/api/v1/tags/le-chan".into(),
+        "/api/v1/media/1".into(),
+        "/api/v1/site".into(),
+    ]
+}
+
+#[tokio::test]
+async fn every_public_get_has_an_etag_a_cache_control_and_answers_304_when_unchanged() {
+    for cache in [true, false] {
+        let app = spawn_app_with(Options { cache, ..Options::default() }).await;
+        for path in public_paths() {
+            let first = app.get(&path).await;
+            assert_eq!(first.status, 200, "{path}");
+            let etag = first.header("etag").unwrap_or_else(|| panic!("ETag on {path}")).to_owned();
+            let cache_control = first.header("cache-control").expect("Cache-Control");
+            assert!(cache_control.starts_with("public, max-age="), "{path}: {cache_control}");
+            let again = app.get_with(&path, &[("if-none-match", &etag)]).await;
+            assert_eq!(again.status, 304, "{path} (cache {cache})");
+            assert!(again.body.is_empty());
+            assert_eq!(again.header("etag"), Some(etag.as_str()));
+            let other = app.get_with(&path, &[("if-none-match", "\"something-else\"")]).await;
+            assert_eq!(other.status, 200, "{path}: a different ETag gets the body");
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_same_content_has_the_same_etag_with_or_without_the_cache() {
+    let cached = spawn_app_with(Options { cache: true, ..Options::default() }).await;
+    let first = cached.get("/api/v1/categories").await;
+    let second = cached.get("/api/v1/categories").await;
+    assert_eq!(first.header("etag"), second.header("etag"));
+    assert_eq!(first.body, second.body);
+}
+
+#[tokio::test]
+async fn sql_statements_per_list_do_not_grow_with_the_page_size() {
+    let app = spawn_app_with(Options { cache: false, ..Options::default() }).await;
+    app.get("/api/v1/articles?limit=1").await;
+    let mut costs = Vec::new();
+    for limit in [1, 5, 13] {
+        for path in
+            [format!("/api/v1/articles?limit={limit}"), format!("/api/v1/articles?category=thoi-su&limit={limit}")]
+        {
+            let before = app.metric("bantin_db_statements_total").await;
+            assert_eq!(app.get(&path).await.status, 200);
+            costs.push((path, app.metric("bantin_db_statements_total").await - before));
+        }
+    }
+    assert!(costs.iter().all(|(_, n)| *n == costs[0].1 && *n <= 2), "statements per request: {costs:?}");
+    let before = app.metric("bantin_db_statements_total").await;
+    app.get(&format!("/api/v1/articles/{}", anatomy_slug())).await;
+    assert!(app.metric("bantin_db_statements_total").await - before <= 1, "the article page is one statement");
+}
+
+#[tokio::test]
+async fn a_repeated_public_read_is_served_from_the_cache_without_sql() {
+    let app = spawn_app().await;
+    let path = format!("/api/v1/articles/{}", anatomy_slug());
+    app.get(&path).await;
+    let before = app.metric("bantin_db_statements_total").await;
+    let hits = app.metric("bantin_cache_hits_total").await;
+    let reply = app.get(&path).await;
+    assert_eq!(reply.status, 200);
+    assert_eq!(app.metric("bantin_db_statements_total").await, before, "no SQL for a cached response");
+    assert_eq!(app.metric("bantin_cache_hits_total").await, hits + 1);
+}
+
+#[tokio::test]
+async fn media_files_are_immutable_and_answer_ranges_and_304() {
+    let app = spawn_app().await;
+    let media = app.get_json("/api/v1/media/1").await;
+    let path = media["url"].as_str().expect("url").trim_start_matches(&app.address).to_owned();
+    let full = app.get(&path).await;
+    let etag = full.header("etag").expect("ETag").to_owned();
+    assert_eq!(app.get_with(&path, &[("if-none-match", &etag)]).await.status, 304);
+    let part = app.get_with(&path, &[("range", "bytes=0-9")]).await;
+    assert_eq!(part.status, 206);
+    assert_eq!(part.header("content-length"), Some("10"));
+}

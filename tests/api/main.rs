@@ -1,0 +1,11 @@
+//! End-to-end tests: each boots the real server with a fresh database and speaks HTTP.
+//! Modules mirror the API's resources.
+
+mod articles;
+mod caching;
+mod errors;
+mod openapi;
+mod pagination;
+mod startup;
+mod taxonomy;
+mod visibility;
