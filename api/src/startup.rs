@@ -2,10 +2,18 @@
 
 use std::{net::TcpListener, sync::Arc};
 
-use actix_web::{App, HttpResponse, HttpServer, dev::Server, http::Method, web};
+use actix_web::{
+    App, HttpMessage, HttpResponse, HttpServer,
+    dev::Server,
+    http::{
+        Method,
+        header::{HeaderName, HeaderValue},
+    },
+    web,
+};
 use anyhow::Context;
 use futures_util::FutureExt;
-use tracing_actix_web::TracingLogger;
+use tracing_actix_web::{RequestId, TracingLogger};
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
@@ -76,13 +84,24 @@ impl Application {
                 .app_data(routes.clone())
                 .app_data(query_config.clone())
                 .app_data(path_config.clone())
+                .wrap_fn(|req, srv| {
+                    let id = req.extensions().get::<RequestId>().map(ToString::to_string);
+                    actix_web::dev::Service::call(srv, req).map(move |res| {
+                        res.map(|mut res| {
+                            if let Some(value) = id.and_then(|id| HeaderValue::from_str(&id).ok()) {
+                                res.headers_mut().insert(HeaderName::from_static("x-request-id"), value);
+                            }
+                            res
+                        })
+                    })
+                })
                 .wrap(TracingLogger::default())
                 .wrap_fn(|mut req, srv| {
                     // HEAD is GET without a body; the HTTP layer drops the body for HEAD.
                     if req.method() == Method::HEAD {
                         req.head_mut().method = Method::GET;
                     }
-                    actix_web::dev::Service::call(srv, req).map(|res| res)
+                    actix_web::dev::Service::call(srv, req)
                 })
                 .configure(|cfg| rest::configure(&mut utoipa_actix_web::service_config::ServiceConfig::new(cfg)))
                 .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", openapi.clone()))

@@ -49,6 +49,10 @@ async fn health_probes_answer() {
     assert_eq!(app.get_json("/healthz").await["status"], "ok");
     assert_eq!(app.get_json("/readyz").await["status"], "ok");
     assert!(app.get("/metrics").await.body.contains("bantin_db_statements_total"));
+    for path in ["/healthz", "/api/v1/khong-co"] {
+        let id = app.get(path).await.header("x-request-id").map(str::to_owned);
+        assert!(id.is_some_and(|id| id.len() >= 32), "{path} carries a request id");
+    }
 }
 
 #[tokio::test]

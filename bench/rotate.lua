@@ -1,0 +1,12 @@
+-- Sends GET requests for the paths listed in $PATHS_FILE, in turn, so that a benchmark
+-- reads many different articles rather than one hot row.
+local paths = {}
+for line in io.lines(os.getenv("PATHS_FILE")) do
+  if #line > 0 then paths[#paths + 1] = line end
+end
+local i = math.random(1, #paths)
+
+request = function()
+  i = i % #paths + 1
+  return wrk.format("GET", paths[i])
+end
