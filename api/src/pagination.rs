@@ -93,13 +93,16 @@ pub struct PageRequest {
 
 impl PageRequest {
     /// Validates the raw `limit`, `cursor` and `page` parameters of a request.
-    pub fn parse(
+    /// Empty values count as absent: HTML forms send `?tag=&limit=` for untouched fields.
+    pub fn parse<'a>(
         key: &CursorKey,
         list: u64,
-        limit: Option<&str>,
-        cursor: Option<&str>,
-        page: Option<&str>,
+        limit: Option<&'a str>,
+        cursor: Option<&'a str>,
+        page: Option<&'a str>,
     ) -> AppResult<PageRequest> {
+        let present = |v: Option<&'a str>| v.filter(|s| !s.is_empty());
+        let (limit, cursor, page) = (present(limit), present(cursor), present(page));
         let limit = match limit {
             None => DEFAULT_LIMIT,
             Some(raw) => raw
@@ -116,7 +119,7 @@ impl PageRequest {
                     .ok_or_else(|| AppError::bad_param("page", format!("must be an integer from 1 to {MAX_PAGE}")))
             })
             .transpose()?;
-        let after = cursor.filter(|c| !c.is_empty()).map(|c| key.decode(list, c)).transpose()?;
+        let after = cursor.map(|c| key.decode(list, c)).transpose()?;
         if after.is_some() && page.is_some() {
             return Err(AppError::bad_param("page", "cannot be combined with `cursor`; use one or the other"));
         }
@@ -194,6 +197,7 @@ mod tests {
             (Some("-1"), None, "limit"),
             (None, Some("0"), "page"),
             (None, Some("x"), "page"),
+            (Some(" 5"), None, "limit"),
         ];
         for (limit, page, field) in cases {
             match PageRequest::parse(&key(), 1, limit, None, page) {
@@ -201,6 +205,12 @@ mod tests {
                 other => panic!("{limit:?} {page:?} gave {other:?}"),
             }
         }
+    }
+
+    #[test]
+    fn empty_parameters_count_as_absent() {
+        let page = PageRequest::parse(&key(), 1, Some(""), Some(""), Some("")).expect("defaults");
+        assert_eq!(page, PageRequest { limit: DEFAULT_LIMIT, after: None, page: None });
     }
 
     proptest! {

@@ -19,11 +19,13 @@ use crate::{
 #[into_params(parameter_in = Query)]
 pub struct ListArticlesParams {
     /// Category slug; articles of its sub-categories are included.
-    #[param(example = "thoi-su")]
+    #[param(example = "thoi-su", pattern = "^([a-z0-9]+(-[a-z0-9]+)*)?$")]
     category: Option<String>,
     /// Tag slug.
+    #[param(pattern = "^([a-z0-9]+(-[a-z0-9]+)*)?$")]
     tag: Option<String>,
     /// Author slug.
+    #[param(pattern = "^([a-z0-9]+(-[a-z0-9]+)*)?$")]
     author: Option<String>,
     /// Only articles published at or after this instant (RFC 3339, or a YYYY-MM-DD date at
     /// midnight in the site's time zone).
@@ -38,7 +40,7 @@ pub struct ListArticlesParams {
     cursor: Option<String>,
     /// Page number (1-based), for web UIs that show numbered pages; adds totals to `meta`.
     /// Cannot be combined with `cursor`.
-    #[param(value_type = Option<u32>, minimum = 1)]
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 10000)]
     page: Option<String>,
 }
 
@@ -142,7 +144,7 @@ pub async fn list_related_articles(
     slug: web::Path<String>,
     params: web::Query<RelatedParams>,
 ) -> AppResult<HttpResponse> {
-    let limit = match params.limit.as_deref() {
+    let limit = match params.limit.as_deref().filter(|s| !s.is_empty()) {
         None => 6,
         Some(raw) => raw
             .parse::<u64>()

@@ -28,7 +28,7 @@ pub struct ListParams {
     /// `meta.next_cursor` of the previous page.
     cursor: Option<String>,
     /// Page number (1-based); adds totals to `meta`. Cannot be combined with `cursor`.
-    #[param(value_type = Option<u32>, minimum = 1)]
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 10000)]
     page: Option<String>,
 }
 

@@ -43,14 +43,23 @@ pub struct RawFilter<'a> {
 
 impl ArticleFilter {
     /// Checks the shape of each filter; whether the named category, tag or author exists is
-    /// checked when listing. Bare dates are midnight in the site's time zone.
+    /// checked when listing. Bare dates are midnight in the site's time zone. Empty values
+    /// count as absent.
     pub fn parse(raw: RawFilter<'_>, tz: Tz) -> AppResult<Self> {
         let filter = ArticleFilter {
             category: raw.category.filter(|s| !s.is_empty()).map(str::to_owned),
             tag: raw.tag.filter(|s| !s.is_empty()).map(str::to_owned),
             author: raw.author.filter(|s| !s.is_empty()).map(str::to_owned),
-            published_after: raw.published_after.map(|v| parse_instant("published_after", v, tz)).transpose()?,
-            published_before: raw.published_before.map(|v| parse_instant("published_before", v, tz)).transpose()?,
+            published_after: raw
+                .published_after
+                .filter(|s| !s.is_empty())
+                .map(|v| parse_instant("published_after", v, tz))
+                .transpose()?,
+            published_before: raw
+                .published_before
+                .filter(|s| !s.is_empty())
+                .map(|v| parse_instant("published_before", v, tz))
+                .transpose()?,
         };
         if let (Some(after), Some(before)) = (filter.published_after, filter.published_before)
             && after >= before
