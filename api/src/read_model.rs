@@ -93,6 +93,7 @@ pub struct SummaryDoc {
     pub cover: Option<ImageDoc>,
     pub category: CategoryRef,
     pub authors: Vec<Byline>,
+    pub tags: Vec<TagRef>,
     pub published_at: Option<DateTime<Utc>>,
     pub reading_minutes: i32,
 }
@@ -202,6 +203,7 @@ pub fn build(parts: &ArticleParts<'_>) -> Result<Built, BuildError> {
         cover: cover.clone(),
         category: category.clone(),
         authors: parts.authors.clone(),
+        tags: parts.tags.clone(),
         published_at: parts.published_at,
         reading_minutes,
     };

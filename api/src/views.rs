@@ -50,6 +50,7 @@ pub struct ArticleSummary {
     pub category: CategoryRef,
     /// Bylines in order.
     pub authors: Vec<Byline>,
+    pub tags: Vec<TagRef>,
     /// RFC 3339 in the site's time zone.
     #[schema(value_type = String, format = DateTime, example = "2022-09-20T13:00:00+07:00")]
     pub published_at: DateTime<FixedOffset>,
@@ -164,6 +165,7 @@ impl Presenter {
             cover: doc.cover.map(|c| self.image(c)),
             category: doc.category,
             authors: doc.authors,
+            tags: doc.tags,
             published_at,
             published_at_display,
             reading_minutes: doc.reading_minutes,

@@ -1,0 +1,205 @@
+//! Article lists: one page by cursor or number, totals, and many first pages at once.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use sea_orm::ConnectionTrait;
+
+use super::{ArticleFilter, doc};
+use crate::{
+    domain::slug::Slug,
+    error::{AppError, AppResult},
+    pagination::{Page, PageMeta, PageRequest, Position},
+    read_model::SummaryDoc,
+    services::visibility::push_public,
+    sql::Sql,
+    state::AppState,
+    views::ArticleSummary,
+};
+
+/// A filter with its slugs resolved to ids.
+struct Resolved {
+    category_ids: Option<Vec<i64>>,
+    tag_id: Option<i64>,
+    author_id: Option<i64>,
+    after: Option<DateTime<Utc>>,
+    before: Option<DateTime<Utc>>,
+}
+
+/// Looks up the ids of every slug in `slugs` from `table` in one statement.
+async fn ids_by_slug(state: &AppState, table: &str, slugs: Vec<&str>) -> AppResult<HashMap<String, i64>> {
+    let slugs: Vec<&str> = slugs.into_iter().filter(|s| Slug::parse(s).is_some()).collect();
+    if slugs.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let mut sql = Sql::new(state.db.get_database_backend());
+    sql.push("SELECT id, slug FROM ")
+        .push(table)
+        .push(" WHERE slug IN ")
+        .bind_list(slugs.into_iter().map(str::to_owned));
+    state
+        .db
+        .query_all_raw(sql.build())
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get::<String>("", "slug")?, r.try_get::<i64>("", "id")?)))
+        .collect()
+}
+
+/// Resolves several filters with at most two statements; an unknown slug is a 422.
+async fn resolve(state: &AppState, filters: &[&ArticleFilter]) -> AppResult<Vec<Resolved>> {
+    let snapshot = state.snapshot();
+    let tags = ids_by_slug(state, "tags", filters.iter().filter_map(|f| f.tag.as_deref()).collect()).await?;
+    let authors = ids_by_slug(state, "authors", filters.iter().filter_map(|f| f.author.as_deref()).collect()).await?;
+    filters
+        .iter()
+        .map(|filter| {
+            let category_ids = match &filter.category {
+                Some(slug) => {
+                    let category =
+                        snapshot.categories.by_slug(slug).ok_or_else(|| AppError::unknown_value("category", slug))?;
+                    Some(snapshot.categories.subtree_ids(category.id))
+                }
+                None => None,
+            };
+            let lookup = |map: &HashMap<String, i64>, field: &str, slug: &Option<String>| {
+                slug.as_deref()
+                    .map(|s| map.get(s).copied().ok_or_else(|| AppError::unknown_value(field, s)))
+                    .transpose()
+            };
+            Ok(Resolved {
+                category_ids,
+                tag_id: lookup(&tags, "tag", &filter.tag)?,
+                author_id: lookup(&authors, "author", &filter.author)?,
+                after: filter.published_after,
+                before: filter.published_before,
+            })
+        })
+        .collect()
+}
+
+fn push_from_where(sql: &mut Sql, filter: &Resolved, now: DateTime<Utc>) {
+    sql.push(" FROM articles a WHERE ");
+    push_public(sql, "a", now);
+    if let Some(ids) = &filter.category_ids {
+        sql.push(" AND a.category_id IN ").bind_list(ids.iter().copied());
+    }
+    if let Some(id) = filter.tag_id {
+        sql.push(" AND a.id IN (SELECT t.article_id FROM article_tags t WHERE t.tag_id = ").bind(id).push(")");
+    }
+    if let Some(id) = filter.author_id {
+        sql.push(" AND a.id IN (SELECT w.article_id FROM article_authors w WHERE w.author_id = ").bind(id).push(")");
+    }
+    if let Some(after) = filter.after {
+        sql.push(" AND a.published_at >= ").bind(after);
+    }
+    if let Some(before) = filter.before {
+        sql.push(" AND a.published_at < ").bind(before);
+    }
+}
+
+const NEWEST_FIRST: &str = " ORDER BY a.published_at DESC, a.id DESC LIMIT ";
+
+fn limit_value(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// The cursor that continues `filter`'s list after `item`.
+pub fn cursor_of(state: &AppState, filter: &ArticleFilter, item: &ArticleSummary) -> String {
+    let t = item.published_at.timestamp_micros();
+    state.cursor_key.encode(filter.fingerprint(), Position::Time { t, i: item.id })
+}
+
+fn page_of(state: &AppState, filter: &ArticleFilter, mut docs: Vec<SummaryDoc>, limit: u64) -> Page<ArticleSummary> {
+    let has_more = docs.len() as u64 > limit;
+    docs.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    let presenter = &state.snapshot().presenter;
+    let data: Vec<ArticleSummary> = docs.into_iter().map(|d| presenter.summary(d)).collect();
+    let next_cursor = has_more.then(|| data.last()).flatten().map(|last| cursor_of(state, filter, last));
+    Page { data, meta: PageMeta { limit, next_cursor, has_more, ..PageMeta::default() } }
+}
+
+/// Newest public articles first, filtered, one page at a time.
+pub async fn list(state: &AppState, filter: &ArticleFilter, page: &PageRequest) -> AppResult<Page<ArticleSummary>> {
+    let resolved = resolve(state, &[filter]).await?.pop().ok_or(AppError::NotFound("list"))?;
+    let now = Utc::now();
+    let mut sql = Sql::new(state.db.get_database_backend());
+    sql.push("SELECT a.summary_doc");
+    push_from_where(&mut sql, &resolved, now);
+    match &page.after {
+        Some(Position::Time { t, i }) => {
+            let at =
+                DateTime::from_timestamp_micros(*t).ok_or_else(|| AppError::bad_param("cursor", "is out of range"))?;
+            sql.push(" AND (a.published_at, a.id) < (").bind(at).push(", ").bind(*i).push(")");
+        }
+        Some(Position::Slug { .. }) => return Err(AppError::bad_param("cursor", "does not belong to an article list")),
+        None => {}
+    }
+    sql.push(NEWEST_FIRST).bind(limit_value(page.limit + 1));
+    if page.page.is_some() {
+        sql.push(" OFFSET ").bind(limit_value(page.offset()));
+    }
+    let rows = state.db.query_all_raw(sql.build()).await?;
+    let docs = rows.iter().map(|r| doc::<SummaryDoc>(r, "summary_doc")).collect::<AppResult<Vec<_>>>()?;
+    let mut result = page_of(state, filter, docs, page.limit);
+    if let Some(number) = page.page {
+        let total = count_resolved(state, &resolved, now).await?;
+        result.meta.page = Some(number);
+        result.meta.total = Some(total);
+        result.meta.total_pages = Some(total.div_ceil(page.limit));
+    }
+    Ok(result)
+}
+
+async fn count_resolved(state: &AppState, resolved: &Resolved, now: DateTime<Utc>) -> AppResult<u64> {
+    let mut sql = Sql::new(state.db.get_database_backend());
+    sql.push("SELECT COUNT(*) AS n");
+    push_from_where(&mut sql, resolved, now);
+    Ok(match state.db.query_one_raw(sql.build()).await? {
+        Some(row) => u64::try_from(row.try_get::<i64>("", "n")?).unwrap_or_default(),
+        None => 0,
+    })
+}
+
+/// How many public articles match `filter`.
+pub async fn count(state: &AppState, filter: &ArticleFilter) -> AppResult<u64> {
+    let resolved = resolve(state, &[filter]).await?.pop().ok_or(AppError::NotFound("list"))?;
+    count_resolved(state, &resolved, Utc::now()).await
+}
+
+/// The first page of several lists at once (a homepage asks for the latest articles of
+/// many sections): at most three statements, however many lists.
+pub async fn first_pages(state: &AppState, lists: &[(ArticleFilter, u64)]) -> AppResult<Vec<Page<ArticleSummary>>> {
+    if lists.is_empty() {
+        return Ok(Vec::new());
+    }
+    let filters: Vec<&ArticleFilter> = lists.iter().map(|(f, _)| f).collect();
+    let resolved = resolve(state, &filters).await?;
+    let now = Utc::now();
+    let mut sql = Sql::new(state.db.get_database_backend());
+    for (k, (filter, (_, limit))) in resolved.iter().zip(lists).enumerate() {
+        if k > 0 {
+            sql.push(" UNION ALL ");
+        }
+        sql.push("SELECT * FROM (SELECT ").push(&k.to_string()).push(" AS k, a.summary_doc");
+        push_from_where(&mut sql, filter, now);
+        sql.push(NEWEST_FIRST).bind(limit_value(limit + 1)).push(") q").push(&k.to_string());
+    }
+    let rows = state.db.query_all_raw(sql.build()).await?;
+    let mut grouped: Vec<Vec<SummaryDoc>> = lists.iter().map(|_| Vec::new()).collect();
+    for row in &rows {
+        let k = usize::try_from(row.try_get::<i32>("", "k")?).unwrap_or(usize::MAX);
+        if let Some(group) = grouped.get_mut(k) {
+            group.push(doc(row, "summary_doc")?);
+        }
+    }
+    Ok(grouped
+        .into_iter()
+        .zip(lists)
+        .map(|(mut docs, (filter, limit))| {
+            // UNION ALL keeps no order across arms; restore newest first within each list.
+            docs.sort_by(|a, b| (b.published_at, b.id).cmp(&(a.published_at, a.id)));
+            page_of(state, filter, docs, *limit)
+        })
+        .collect())
+}

@@ -1,0 +1,169 @@
+//! Public reads of articles: lists, the article page and related news ("Tin khác").
+//! Every query here applies the visibility rule; batched forms serve GraphQL, where many
+//! lists or articles are asked for in one request, with a constant number of statements.
+
+mod list;
+mod related;
+
+pub use list::{count, cursor_of, first_pages, list};
+pub use related::{related, related_many};
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono_tz::Tz;
+use sea_orm::{ConnectionTrait, QueryResult};
+
+use super::visibility::push_public;
+use crate::{
+    domain::slug::Slug,
+    error::{AppError, AppResult},
+    pagination::list_fingerprint,
+    read_model::DetailDoc,
+    sql::Sql,
+    state::AppState,
+    views::ArticleDetail,
+};
+
+pub use related::MAX_RELATED;
+
+/// The filters of the article list, parsed.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ArticleFilter {
+    pub category: Option<String>,
+    pub tag: Option<String>,
+    pub author: Option<String>,
+    pub published_after: Option<DateTime<Utc>>,
+    pub published_before: Option<DateTime<Utc>>,
+}
+
+/// The filters as they arrive, unparsed.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RawFilter<'a> {
+    pub category: Option<&'a str>,
+    pub tag: Option<&'a str>,
+    pub author: Option<&'a str>,
+    pub published_after: Option<&'a str>,
+    pub published_before: Option<&'a str>,
+}
+
+impl ArticleFilter {
+    /// Checks the shape of each filter; whether the named category, tag or author exists is
+    /// checked when listing. Bare dates are midnight in the site's time zone. Empty values
+    /// count as absent.
+    pub fn parse(raw: RawFilter<'_>, tz: Tz) -> AppResult<Self> {
+        let filter = ArticleFilter {
+            category: raw.category.filter(|s| !s.is_empty()).map(str::to_owned),
+            tag: raw.tag.filter(|s| !s.is_empty()).map(str::to_owned),
+            author: raw.author.filter(|s| !s.is_empty()).map(str::to_owned),
+            published_after: raw
+                .published_after
+                .filter(|s| !s.is_empty())
+                .map(|v| parse_instant("published_after", v, tz))
+                .transpose()?,
+            published_before: raw
+                .published_before
+                .filter(|s| !s.is_empty())
+                .map(|v| parse_instant("published_before", v, tz))
+                .transpose()?,
+        };
+        if let (Some(after), Some(before)) = (filter.published_after, filter.published_before)
+            && after >= before
+        {
+            return Err(AppError::Unprocessable {
+                code: "invalid_range",
+                detail: "`published_after` must be earlier than `published_before`".into(),
+                errors: vec![crate::error::FieldError {
+                    field: "published_before".into(),
+                    message: "must be later than published_after".into(),
+                }],
+            });
+        }
+        Ok(filter)
+    }
+
+    /// Identifies this list for cursors: a cursor only continues the list it came from.
+    pub fn fingerprint(&self) -> u64 {
+        list_fingerprint(&format!(
+            "articles|{:?}|{:?}|{:?}|{:?}|{:?}",
+            self.category,
+            self.tag,
+            self.author,
+            self.published_after.map(|t| t.timestamp()),
+            self.published_before.map(|t| t.timestamp())
+        ))
+    }
+}
+
+fn parse_instant(field: &str, value: &str, tz: Tz) -> AppResult<DateTime<Utc>> {
+    if let Ok(at) = DateTime::parse_from_rfc3339(value) {
+        return Ok(at.with_timezone(&Utc));
+    }
+    NaiveDate::parse_from_str(value, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .and_then(|midnight| tz.from_local_datetime(&midnight).earliest())
+        .map(|at| at.with_timezone(&Utc))
+        .ok_or_else(|| AppError::bad_param(field, "must be an RFC 3339 date-time or a YYYY-MM-DD date"))
+}
+
+fn doc<T: serde::de::DeserializeOwned>(row: &QueryResult, column: &str) -> AppResult<T> {
+    let json: String = row.try_get("", column)?;
+    serde_json::from_str(&json).map_err(|e| AppError::Internal(anyhow::Error::new(e).context("corrupt read model")))
+}
+
+/// The whole public article.
+pub async fn get(state: &AppState, slug: &str) -> AppResult<ArticleDetail> {
+    let slug = Slug::parse(slug).ok_or(AppError::NotFound("article"))?;
+    let mut sql = Sql::new(state.db.get_database_backend());
+    sql.push("SELECT a.detail_doc FROM articles a WHERE a.slug = ").bind(slug.as_str()).push(" AND ");
+    push_public(&mut sql, "a", Utc::now());
+    let row = state.db.query_one_raw(sql.build()).await?.ok_or(AppError::NotFound("article"))?;
+    let detail: DetailDoc = doc(&row, "detail_doc")?;
+    Ok(state.snapshot().presenter.detail(detail))
+}
+
+/// Several public articles by id, in one statement; ids that are not public are absent.
+pub async fn details_by_ids(state: &AppState, ids: &[i64]) -> AppResult<HashMap<i64, ArticleDetail>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let mut sql = Sql::new(state.db.get_database_backend());
+    sql.push("SELECT a.id, a.detail_doc FROM articles a WHERE a.id IN ").bind_list(ids.iter().copied()).push(" AND ");
+    push_public(&mut sql, "a", Utc::now());
+    let rows = state.db.query_all_raw(sql.build()).await?;
+    let presenter = &state.snapshot().presenter;
+    rows.iter().map(|row| Ok((row.try_get::<i64>("", "id")?, presenter.detail(doc(row, "detail_doc")?)))).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono_tz::Asia::Ho_Chi_Minh;
+
+    #[test]
+    fn bare_dates_are_midnight_in_the_site_time_zone() {
+        let at = parse_instant("published_after", "2022-09-20", Ho_Chi_Minh).expect("date");
+        assert_eq!(at.to_rfc3339(), "2022-09-19T17:00:00+00:00");
+        let at = parse_instant("published_after", "2022-09-20T13:00:00+07:00", Ho_Chi_Minh).expect("date-time");
+        assert_eq!(at.to_rfc3339(), "2022-09-20T06:00:00+00:00");
+    }
+
+    #[test]
+    fn malformed_dates_name_the_parameter() {
+        for bad in ["20/09/2022", "2022-13-01", "yesterday", ""] {
+            match parse_instant("published_before", bad, Ho_Chi_Minh) {
+                Err(AppError::BadRequest { errors, .. }) => assert_eq!(errors[0].field, "published_before"),
+                other => panic!("{bad:?} gave {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn different_filters_make_different_cursor_lists() {
+        let a = ArticleFilter { category: Some("thoi-su".into()), ..ArticleFilter::default() };
+        let b = ArticleFilter { tag: Some("thoi-su".into()), ..ArticleFilter::default() };
+        assert_ne!(a.fingerprint(), b.fingerprint());
+        assert_eq!(a.fingerprint(), a.clone().fingerprint());
+    }
+}
