@@ -198,7 +198,7 @@ pub async fn first_pages(state: &AppState, lists: &[(ArticleFilter, u64)]) -> Ap
         .zip(lists)
         .map(|(mut docs, (filter, limit))| {
             // UNION ALL keeps no order across arms; restore newest first within each list.
-            docs.sort_by(|a, b| (b.published_at, b.id).cmp(&(a.published_at, a.id)));
+            docs.sort_by_key(|d| std::cmp::Reverse((d.published_at, d.id)));
             page_of(state, filter, docs, *limit)
         })
         .collect())
