@@ -14,6 +14,7 @@ pub struct CachedResponse {
     pub body: Bytes,
     pub etag: String,
     pub link: Option<String>,
+    pub content_type: &'static str,
     /// Stale from this moment (the next scheduled publication), if any.
     pub valid_until: Option<DateTime<Utc>>,
 }

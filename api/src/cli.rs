@@ -5,13 +5,14 @@ use std::{path::PathBuf, process::ExitCode};
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 
-use crate::{config::Settings, db, seed, startup, telemetry};
+use crate::{config::Settings, db, graphql, seed, startup, telemetry};
 
 /// Bantin — headless content API for news portals.
 ///
 /// Environment: BANTIN_ADDR, BANTIN_DATA_DIR, DATABASE_URL, BANTIN_DB_POOL, BANTIN_PUBLIC_URL,
-/// BANTIN_SECRET_KEY, BANTIN_CACHE, BANTIN_CACHE_ENTRIES, BANTIN_WORKERS, BANTIN_LOG_FORMAT,
-/// RUST_LOG. Each has a flag of the same name (see below).
+/// BANTIN_SECRET_KEY, BANTIN_CACHE, BANTIN_CACHE_ENTRIES, BANTIN_GRAPHQL_MAX_DEPTH,
+/// BANTIN_GRAPHQL_MAX_COMPLEXITY, BANTIN_GRAPHQL_MAX_PAGE_SIZE, BANTIN_GRAPHQL_INTROSPECTION,
+/// BANTIN_WORKERS, BANTIN_LOG_FORMAT, RUST_LOG. Each has a flag of the same name (see below).
 #[derive(Parser, Debug)]
 #[command(name = "bantin", version)]
 pub struct Cli {
@@ -35,6 +36,12 @@ enum Command {
     ExportOpenapi {
         /// Where to write it.
         #[arg(long, short, default_value = "openapi.yaml")]
+        output: PathBuf,
+    },
+    /// Write the GraphQL schema (SDL). Reads nothing.
+    ExportSchema {
+        /// Where to write it.
+        #[arg(long, short, default_value = "schema/schema.graphql")]
         output: PathBuf,
     },
 }
@@ -80,6 +87,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("  REST API      {base}/api/v1/articles");
             println!("  OpenAPI       {base}/openapi.json  ({base}/openapi.yaml)");
             println!("  API docs      {base}/docs/");
+            println!("  GraphQL       {base}/graphql  (GraphiQL in a browser)");
             app.run_until_stopped().await.context("the server stopped with an error")
         }
         Command::Migrate => {
@@ -102,6 +110,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 let report = seed::synthetic::generate(&db, &settings.media_dir(), n).await?;
                 println!("{report}");
             }
+            Ok(())
+        }
+        Command::ExportSchema { output } => {
+            std::fs::write(&output, graphql::sdl()).with_context(|| format!("cannot write {}", output.display()))?;
+            println!("wrote {}", output.display());
             Ok(())
         }
         Command::ExportOpenapi { output } => {

@@ -41,6 +41,22 @@ pub struct Settings {
     #[arg(long, env = "BANTIN_CACHE_ENTRIES", default_value_t = 20_000, global = true)]
     pub cache_entries: u64,
 
+    /// Deepest GraphQL query accepted.
+    #[arg(long, env = "BANTIN_GRAPHQL_MAX_DEPTH", default_value_t = 10, value_parser = clap::value_parser!(u16).range(2..=64), global = true)]
+    pub graphql_max_depth: u16,
+
+    /// Highest GraphQL query complexity accepted (each field counts 1, lists multiply by `first`).
+    #[arg(long, env = "BANTIN_GRAPHQL_MAX_COMPLEXITY", default_value_t = 2_000, value_parser = clap::value_parser!(u32).range(10..), global = true)]
+    pub graphql_max_complexity: u32,
+
+    /// Largest `first` a GraphQL list accepts.
+    #[arg(long, env = "BANTIN_GRAPHQL_MAX_PAGE_SIZE", default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..=1000), global = true)]
+    pub graphql_max_page_size: u64,
+
+    /// GraphQL introspection (on|off); GraphiQL needs it.
+    #[arg(long, env = "BANTIN_GRAPHQL_INTROSPECTION", default_value = "on", value_parser = parse_switch, action = clap::ArgAction::Set, global = true)]
+    pub graphql_introspection: bool,
+
     /// HTTP worker threads (default: one per CPU core).
     #[arg(long, env = "BANTIN_WORKERS", global = true)]
     pub workers: Option<usize>,
@@ -62,6 +78,15 @@ impl Settings {
         match &self.database_url {
             Some(url) => url.clone(),
             None => format!("sqlite://{}?mode=rwc", self.data_dir.join("bantin.db").display()),
+        }
+    }
+
+    pub fn graphql_limits(&self) -> crate::graphql::Limits {
+        crate::graphql::Limits {
+            max_depth: usize::from(self.graphql_max_depth),
+            max_complexity: usize::try_from(self.graphql_max_complexity).unwrap_or(usize::MAX),
+            max_page_size: self.graphql_max_page_size,
+            introspection: self.graphql_introspection,
         }
     }
 

@@ -133,14 +133,14 @@ impl PageRequest {
 }
 
 /// One page of a list.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct Page<T: ToSchema> {
     pub data: Vec<T>,
     pub meta: PageMeta,
 }
 
 /// Where this page sits in the list and how to get the next one.
-#[derive(Debug, Default, Serialize, ToSchema)]
+#[derive(Clone, Debug, Default, Serialize, ToSchema)]
 pub struct PageMeta {
     /// The page size used.
     #[schema(example = 20)]

@@ -41,7 +41,7 @@ pub struct CategoryRef {
 }
 
 /// An author's byline on one article.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema, async_graphql::SimpleObject)]
 pub struct Byline {
     pub id: i64,
     #[schema(example = "hoang-tung")]
@@ -66,7 +66,7 @@ pub struct TagRef {
 }
 
 /// Where the news came from.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema, async_graphql::SimpleObject)]
 pub struct Source {
     #[schema(example = "Ban Tổ chức Thành ủy")]
     pub name: String,

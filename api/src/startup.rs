@@ -22,6 +22,7 @@ use crate::{
     config::Settings,
     db,
     error::AppError,
+    graphql,
     metrics::Metrics,
     pagination::CursorKey,
     rest::{self, fallback::RouteTable},
@@ -68,6 +69,7 @@ impl Application {
             snapshot,
             metrics,
         ));
+        let schema = web::Data::new(graphql::schema(settings.graphql_limits()));
         let openapi = openapi();
         let routes = web::Data::new(RouteTable::from_openapi(&openapi));
         let openapi_yaml = openapi.to_yaml().context("cannot render the OpenAPI document")?;
@@ -82,6 +84,7 @@ impl Application {
             App::new()
                 .app_data(state.clone())
                 .app_data(routes.clone())
+                .app_data(schema.clone())
                 .app_data(query_config.clone())
                 .app_data(path_config.clone())
                 .wrap_fn(|req, srv| {
@@ -104,6 +107,12 @@ impl Application {
                     actix_web::dev::Service::call(srv, req)
                 })
                 .configure(|cfg| rest::configure(&mut utoipa_actix_web::service_config::ServiceConfig::new(cfg)))
+                .service(
+                    web::resource("/graphql")
+                        .route(web::get().to(graphql::http::graphql_get))
+                        .route(web::post().to(graphql::http::graphql_post))
+                        .default_service(web::to(graphql::http::graphql_other)),
+                )
                 .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", openapi.clone()))
                 .route(
                     "/docs",

@@ -13,7 +13,7 @@ use crate::{
 };
 
 /// An image ready to render.
-#[derive(Clone, Debug, Serialize, ToSchema)]
+#[derive(Clone, Debug, Serialize, ToSchema, async_graphql::SimpleObject)]
 pub struct Image {
     /// Media item id (`GET /api/v1/media/{id}`).
     pub id: i64,
@@ -77,7 +77,7 @@ pub enum BodyBlock {
 }
 
 /// Search-engine and social-sharing fields, with defaults already applied.
-#[derive(Clone, Debug, Serialize, ToSchema)]
+#[derive(Clone, Debug, Serialize, ToSchema, async_graphql::SimpleObject)]
 pub struct Seo {
     /// `<title>`; the article title unless an editor set one.
     pub meta_title: String,

@@ -89,6 +89,10 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         secret_key: Some("a test secret that is long enough to sign cursors".into()),
         cache: options.cache,
         cache_entries: 1_000,
+        graphql_max_depth: 10,
+        graphql_max_complexity: 2_000,
+        graphql_max_page_size: 100,
+        graphql_introspection: true,
         workers: Some(1),
         log_format: LogFormat::Pretty,
     };

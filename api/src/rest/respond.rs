@@ -36,8 +36,29 @@ pub async fn public<Fut>(req: &HttpRequest, state: &AppState, compute: impl FnOn
 where
     Fut: Future<Output = AppResult<Fresh>>,
 {
+    cached(req, state, req.uri().to_string(), "application/json", || async { compute().await.map(Computed::Store) })
+        .await
+}
+
+/// What a cache miss produced: a body to keep, or a response that must not be kept (an error
+/// answered in the protocol's own format).
+pub enum Computed {
+    Store(Fresh),
+    Pass(HttpResponse),
+}
+
+/// Like [`public`] for any content type, under an explicit cache key.
+pub async fn cached<Fut>(
+    req: &HttpRequest,
+    state: &AppState,
+    key: String,
+    content_type: &'static str,
+    compute: impl FnOnce() -> Fut,
+) -> AppResult<HttpResponse>
+where
+    Fut: Future<Output = AppResult<Computed>>,
+{
     let now = Utc::now();
-    let key = req.uri().to_string();
     let entry = match state.cache.get(&key, now).await {
         Some(hit) => {
             state.metrics.cache_hits.fetch_add(1, Relaxed);
@@ -46,11 +67,15 @@ where
         None => {
             state.metrics.cache_misses.fetch_add(1, Relaxed);
             let valid_until = state.schedule.next_publication(&state.db, now).await?;
-            let fresh = compute().await?;
+            let fresh = match compute().await? {
+                Computed::Store(fresh) => fresh,
+                Computed::Pass(response) => return Ok(response),
+            };
             let entry = Arc::new(CachedResponse {
                 etag: etag_of(&fresh.body),
                 body: fresh.body.into(),
                 link: fresh.link,
+                content_type,
                 valid_until,
             });
             state.cache.put(key, entry.clone()).await;
@@ -71,7 +96,7 @@ fn respond(req: &HttpRequest, entry: &CachedResponse, now: DateTime<Utc>) -> Htt
     }
     let mut response = HttpResponse::Ok();
     response
-        .content_type("application/json")
+        .content_type(entry.content_type)
         .insert_header((header::ETAG, entry.etag.as_str()))
         .insert_header((header::CACHE_CONTROL, cache_control));
     if let Some(link) = &entry.link {

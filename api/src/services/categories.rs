@@ -74,6 +74,15 @@ impl CategoryTree {
         tree
     }
 
+    pub fn get(&self, id: i64) -> Option<&category::Model> {
+        self.by_id.get(&id).map(|&i| &self.rows[i])
+    }
+
+    /// Sub-categories of `parent` (top-level sections for `None`), in editorial order.
+    pub fn children_of(&self, parent: Option<i64>) -> Vec<&category::Model> {
+        self.children.get(&parent).into_iter().flatten().map(|&i| &self.rows[i]).collect()
+    }
+
     pub fn by_slug(&self, slug: &str) -> Option<&category::Model> {
         self.by_slug.get(slug).map(|&i| &self.rows[i])
     }

@@ -11,7 +11,7 @@ use super::categories::CategoryTree;
 use crate::{state::AppState, views::Presenter};
 
 /// One of the portal's social accounts.
-#[derive(Clone, Debug, Serialize, ToSchema)]
+#[derive(Clone, Debug, Serialize, ToSchema, async_graphql::SimpleObject)]
 pub struct SocialLink {
     #[schema(example = "facebook")]
     pub platform: String,
@@ -21,7 +21,7 @@ pub struct SocialLink {
 }
 
 /// The portal's public settings.
-#[derive(Clone, Debug, Serialize, ToSchema)]
+#[derive(Clone, Debug, Serialize, ToSchema, async_graphql::SimpleObject)]
 pub struct Site {
     #[schema(example = "Bản tin Cảng Phố")]
     pub name: String,

@@ -28,7 +28,7 @@ use crate::{
 pub use related::MAX_RELATED;
 
 /// The filters of the article list, parsed.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct ArticleFilter {
     pub category: Option<String>,
     pub tag: Option<String>,
@@ -67,7 +67,12 @@ impl ArticleFilter {
                 .map(|v| parse_instant("published_before", v, tz))
                 .transpose()?,
         };
-        if let (Some(after), Some(before)) = (filter.published_after, filter.published_before)
+        filter.validated()
+    }
+
+    /// Refuses a date range that ends before it starts.
+    pub fn validated(self) -> AppResult<Self> {
+        if let (Some(after), Some(before)) = (self.published_after, self.published_before)
             && after >= before
         {
             return Err(AppError::Unprocessable {
@@ -79,7 +84,7 @@ impl ArticleFilter {
                 }],
             });
         }
-        Ok(filter)
+        Ok(self)
     }
 
     /// Identifies this list for cursors: a cursor only continues the list it came from.

@@ -1,0 +1,216 @@
+//! `/graphql` over HTTP, following the GraphQL-over-HTTP specification: JSON or
+//! `application/graphql-response+json` by `Accept`, 400 for requests that cannot execute,
+//! queries only over GET (cacheable, with `ETag`), GraphiQL for browsers.
+
+use actix_web::{HttpRequest, HttpResponse, http::StatusCode, http::header, web};
+use async_graphql::{
+    http::GraphiQLSource,
+    parser::{parse_query, types::OperationType},
+};
+use serde_json::json;
+
+use super::{BantinSchema, loaders::Loaders};
+use crate::{
+    error::{AppError, AppResult},
+    rest::respond::{self, Computed, Fresh},
+    state::AppState,
+};
+
+const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
+const JSON: &str = "application/json";
+
+/// Picks the response media type from `Accept`; `None` when the client accepts neither.
+fn negotiate(req: &HttpRequest) -> Option<&'static str> {
+    let Some(accept) = req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
+        return Some(GRAPHQL_RESPONSE);
+    };
+    let mut ranges: Vec<(f32, &str)> = accept
+        .split(',')
+        .map(|range| {
+            let mut parts = range.split(';').map(str::trim);
+            let media = parts.next().unwrap_or_default();
+            let q = parts.find_map(|p| p.strip_prefix("q=")).and_then(|q| q.parse::<f32>().ok()).unwrap_or(1.0);
+            (q, media)
+        })
+        .filter(|(q, _)| *q > 0.0)
+        .collect();
+    ranges.sort_by(|a, b| b.0.total_cmp(&a.0));
+    ranges.into_iter().find_map(|(_, media)| match media.to_ascii_lowercase().as_str() {
+        GRAPHQL_RESPONSE | "application/*" | "*/*" => Some(GRAPHQL_RESPONSE),
+        JSON => Some(JSON),
+        _ => None,
+    })
+}
+
+/// A response for a request that never reached execution.
+fn request_error(status: StatusCode, media: &'static str, message: &str) -> HttpResponse {
+    HttpResponse::build(status)
+        .content_type(media)
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(json!({ "errors": [{ "message": message, "extensions": { "code": "bad_request" } }] }))
+}
+
+fn not_acceptable() -> HttpResponse {
+    request_error(StatusCode::NOT_ACCEPTABLE, JSON, "accept application/graphql-response+json or application/json")
+}
+
+/// Executes a request; returns the body and whether it failed before execution.
+async fn execute(
+    schema: &BantinSchema,
+    state: &web::Data<AppState>,
+    request: async_graphql::Request,
+) -> AppResult<(Vec<u8>, bool, bool)> {
+    let response = schema.execute(request.data(state.clone()).data(Loaders::new(state))).await;
+    let request_failed = response.data == async_graphql::Value::Null && !response.errors.is_empty();
+    let ok = response.is_ok();
+    let body = serde_json::to_vec(&response).map_err(|e| AppError::Internal(e.into()))?;
+    Ok((body, request_failed, ok))
+}
+
+fn executed(media: &'static str, body: Vec<u8>, request_failed: bool) -> HttpResponse {
+    // With application/json the specification keeps 200 for GraphQL errors; the newer media
+    // type reports requests that could not execute as 400.
+    let status = if request_failed && media == GRAPHQL_RESPONSE { StatusCode::BAD_REQUEST } else { StatusCode::OK };
+    HttpResponse::build(status).content_type(media).insert_header((header::CACHE_CONTROL, "no-store")).body(body)
+}
+
+/// Whether the named (or only) operation of `query` is a mutation or subscription.
+fn is_write(query: &str, operation: Option<&str>) -> bool {
+    let Ok(document) = parse_query(query) else { return false };
+    document
+        .operations
+        .iter()
+        .find(|(name, _)| operation.is_none() || name.map(|n| n.as_str()) == operation)
+        .is_some_and(|(_, op)| op.node.ty != OperationType::Query)
+}
+
+/// Queries over GET: cacheable by CDNs and the in-process cache. A browser asking for HTML
+/// without a query gets GraphiQL.
+pub async fn graphql_get(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    schema: web::Data<BantinSchema>,
+) -> AppResult<HttpResponse> {
+    let wants_html =
+        req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("text/html"));
+    if wants_html && req.query_string().is_empty() {
+        return Ok(HttpResponse::Ok()
+            .content_type("text/html; charset=utf-8")
+            .body(GraphiQLSource::build().endpoint("/graphql").finish()));
+    }
+    let Some(media) = negotiate(&req) else { return Ok(not_acceptable()) };
+    let request = match async_graphql::http::parse_query_string(req.query_string()) {
+        Ok(request) => request,
+        Err(err) => return Ok(request_error(StatusCode::BAD_REQUEST, media, &err.to_string())),
+    };
+    if request.query.is_empty() && !request.extensions.contains_key("persistedQuery") {
+        return Ok(request_error(StatusCode::BAD_REQUEST, media, "the `query` parameter is required"));
+    }
+    if is_write(&request.query, request.operation_name.as_deref()) {
+        return Ok(HttpResponse::MethodNotAllowed()
+            .insert_header((header::ALLOW, "POST"))
+            .content_type(media)
+            .json(json!({ "errors": [{ "message": "mutations must be sent with POST" }] })));
+    }
+    let key = format!("{media} {}", req.uri());
+    respond::cached(&req, &state, key, media, || async {
+        let (body, request_failed, ok) = execute(&schema, &state, request).await?;
+        Ok(if ok {
+            Computed::Store(Fresh { body, link: None })
+        } else {
+            Computed::Pass(executed(media, body, request_failed))
+        })
+    })
+    .await
+}
+
+/// Queries (and, later, mutations) over POST with a JSON body.
+pub async fn graphql_post(
+    req: HttpRequest,
+    body: web::Bytes,
+    state: web::Data<AppState>,
+    schema: web::Data<BantinSchema>,
+) -> AppResult<HttpResponse> {
+    let Some(media) = negotiate(&req) else { return Ok(not_acceptable()) };
+    let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    if essence != JSON {
+        return Ok(request_error(StatusCode::UNSUPPORTED_MEDIA_TYPE, media, "send the request as application/json"));
+    }
+    let value: serde_json::Value = match serde_json::from_slice(&body) {
+        Ok(value) => value,
+        Err(err) => return Ok(request_error(StatusCode::BAD_REQUEST, media, &format!("the body is not JSON: {err}"))),
+    };
+    if let Some(problem) = shape_problem(&value) {
+        return Ok(request_error(StatusCode::BAD_REQUEST, media, problem));
+    }
+    let request: async_graphql::Request = match serde_json::from_value(value) {
+        Ok(request) => request,
+        Err(err) => return Ok(request_error(StatusCode::BAD_REQUEST, media, &err.to_string())),
+    };
+    let (body, request_failed, _) = execute(&schema, &state, request).await?;
+    Ok(executed(media, body, request_failed))
+}
+
+/// Checks the request object against the specification before handing it to the engine.
+fn shape_problem(value: &serde_json::Value) -> Option<&'static str> {
+    let Some(object) = value.as_object() else { return Some("the body must be a JSON object") };
+    let persisted = object.get("extensions").and_then(|e| e.get("persistedQuery")).is_some();
+    match object.get("query") {
+        Some(serde_json::Value::String(q)) if !q.is_empty() => {}
+        None | Some(serde_json::Value::Null) if persisted => {}
+        Some(serde_json::Value::String(_)) | None | Some(serde_json::Value::Null) => {
+            return Some("`query` is required");
+        }
+        Some(_) => return Some("`query` must be a string"),
+    }
+    if !matches!(object.get("variables"), None | Some(serde_json::Value::Null | serde_json::Value::Object(_))) {
+        return Some("`variables` must be an object");
+    }
+    if !matches!(object.get("operationName"), None | Some(serde_json::Value::Null | serde_json::Value::String(_))) {
+        return Some("`operationName` must be a string");
+    }
+    if !matches!(object.get("extensions"), None | Some(serde_json::Value::Null | serde_json::Value::Object(_))) {
+        return Some("`extensions` must be an object");
+    }
+    None
+}
+
+/// Other methods on `/graphql`.
+pub async fn graphql_other() -> AppResult<HttpResponse> {
+    Err(AppError::MethodNotAllowed { allow: "GET, HEAD, POST".into() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::test::TestRequest;
+
+    #[test]
+    fn accept_header_picks_the_media_type() {
+        let cases = [
+            (None, Some(GRAPHQL_RESPONSE)),
+            (Some("application/json"), Some(JSON)),
+            (Some("application/graphql-response+json, application/json;q=0.9"), Some(GRAPHQL_RESPONSE)),
+            (Some("application/json, application/graphql-response+json;q=0.5"), Some(JSON)),
+            (Some("*/*"), Some(GRAPHQL_RESPONSE)),
+            (Some("text/plain"), None),
+        ];
+        for (accept, expected) in cases {
+            let mut req = TestRequest::default();
+            if let Some(a) = accept {
+                req = req.insert_header((header::ACCEPT, a));
+            }
+            assert_eq!(negotiate(&req.to_http_request()), expected, "{accept:?}");
+        }
+    }
+
+    #[test]
+    fn mutations_are_recognised_by_operation() {
+        assert!(is_write("mutation { a }", None));
+        assert!(!is_write("query { a }", None));
+        assert!(!is_write("{ a }", None));
+        assert!(is_write("query Q { a } mutation M { b }", Some("M")));
+        assert!(!is_write("query Q { a } mutation M { b }", Some("Q")));
+    }
+}

@@ -1,0 +1,222 @@
+//! Relay connections: `edges { cursor node }`, `nodes`, `pageInfo`, and `totalCount` computed
+//! only when asked.
+
+use actix_web::web;
+use async_graphql::{Context, Object, Result, SimpleObject};
+
+use super::{Article, Author, Tag, limits, loaders, state};
+use crate::{
+    error::AppError,
+    graphql::errors::{gql, gql_shared},
+    pagination::{Page, PageRequest, Position},
+    services::{
+        articles::{self, ArticleFilter},
+        authors::{self, list_fingerprint_of_authors},
+        tags::{self, list_fingerprint_of_tags},
+    },
+    state::AppState,
+    views::ArticleSummary,
+};
+
+/// Where a page sits in its list.
+#[derive(SimpleObject)]
+pub struct PageInfo {
+    pub has_next_page: bool,
+    /// True when the page was asked for with `after`.
+    pub has_previous_page: bool,
+    pub start_cursor: Option<String>,
+    pub end_cursor: Option<String>,
+}
+
+/// An article and the cursor that continues its list after it.
+#[derive(SimpleObject)]
+pub struct ArticleEdge {
+    pub cursor: String,
+    pub node: Article,
+}
+
+/// A page of articles, newest first.
+pub struct ArticleConnection {
+    filter: ArticleFilter,
+    items: Vec<(String, ArticleSummary)>,
+    has_next: bool,
+    has_previous: bool,
+}
+
+/// Validates `first` against the configured maximum page size.
+pub fn page_size(ctx: &Context<'_>, first: Option<i32>) -> Result<u64> {
+    let max = limits(ctx).max_page_size;
+    u64::try_from(first.unwrap_or(20))
+        .ok()
+        .filter(|n| (1..=max).contains(n))
+        .ok_or_else(|| gql(AppError::bad_param("first", format!("must be from 1 to {max}"))))
+}
+
+/// Resolves an article list: first pages go through the batching loader, later pages by cursor.
+pub async fn article_connection(
+    ctx: &Context<'_>,
+    filter: ArticleFilter,
+    first: Option<i32>,
+    after: Option<String>,
+) -> Result<ArticleConnection> {
+    let state = state(ctx)?;
+    let limit = page_size(ctx, first)?;
+    let after = after.filter(|a| !a.is_empty());
+    let has_previous = after.is_some();
+    let page: Page<ArticleSummary> = match after {
+        None => loaders(ctx)?
+            .first_page
+            .load_one((filter.clone(), limit))
+            .await
+            .map_err(gql_shared)?
+            .ok_or_else(|| gql(AppError::NotFound("list")))?,
+        Some(cursor) => {
+            let request = PageRequest::parse(&state.cursor_key, filter.fingerprint(), None, Some(&cursor), None)
+                .map_err(|e| gql(rename_cursor(e)))?;
+            let request = PageRequest { limit, ..request };
+            articles::list(state, &filter, &request).await.map_err(gql)?
+        }
+    };
+    let items = page.data.into_iter().map(|item| (articles::cursor_of(state, &filter, &item), item)).collect();
+    Ok(ArticleConnection { filter, items, has_next: page.meta.has_more, has_previous })
+}
+
+/// GraphQL calls the cursor argument `after`.
+fn rename_cursor(err: AppError) -> AppError {
+    match err {
+        AppError::BadRequest { code, detail, mut errors } => {
+            for e in &mut errors {
+                if e.field == "cursor" {
+                    e.field = "after".into();
+                }
+            }
+            AppError::BadRequest { code, detail: detail.replace("`cursor`", "`after`"), errors }
+        }
+        other => other,
+    }
+}
+
+#[Object]
+impl ArticleConnection {
+    async fn edges(&self) -> Vec<ArticleEdge> {
+        self.items
+            .iter()
+            .map(|(cursor, item)| ArticleEdge { cursor: cursor.clone(), node: Article::from_summary(item.clone()) })
+            .collect()
+    }
+
+    /// The articles of this page, without cursors.
+    async fn nodes(&self) -> Vec<Article> {
+        self.items.iter().map(|(_, item)| Article::from_summary(item.clone())).collect()
+    }
+
+    async fn page_info(&self) -> PageInfo {
+        PageInfo {
+            has_next_page: self.has_next,
+            has_previous_page: self.has_previous,
+            start_cursor: self.items.first().map(|(c, _)| c.clone()),
+            end_cursor: self.items.last().map(|(c, _)| c.clone()),
+        }
+    }
+
+    /// Number of public articles in the whole list; costs one count query.
+    async fn total_count(&self, ctx: &Context<'_>) -> Result<i64> {
+        let n = articles::count(state(ctx)?, &self.filter).await.map_err(gql)?;
+        Ok(i64::try_from(n).unwrap_or(i64::MAX))
+    }
+}
+
+/// An author and its cursor.
+#[derive(SimpleObject)]
+pub struct AuthorEdge {
+    pub cursor: String,
+    pub node: Author,
+}
+
+/// A page of authors in slug order.
+#[derive(SimpleObject)]
+pub struct AuthorConnection {
+    pub edges: Vec<AuthorEdge>,
+    pub nodes: Vec<Author>,
+    pub page_info: PageInfo,
+}
+
+/// A tag and its cursor.
+#[derive(SimpleObject)]
+pub struct TagEdge {
+    pub cursor: String,
+    pub node: Tag,
+}
+
+/// A page of tags in slug order.
+#[derive(SimpleObject)]
+pub struct TagConnection {
+    pub edges: Vec<TagEdge>,
+    pub nodes: Vec<Tag>,
+    pub page_info: PageInfo,
+}
+
+fn alphabetical_request(state: &AppState, list: u64, limit: u64, after: Option<String>) -> Result<PageRequest> {
+    let after = after.filter(|a| !a.is_empty());
+    let request =
+        PageRequest::parse(&state.cursor_key, list, None, after.as_deref(), None).map_err(|e| gql(rename_cursor(e)))?;
+    Ok(PageRequest { limit, ..request })
+}
+
+fn page_info<T>(items: &[(String, T)], has_next: bool, has_previous: bool) -> PageInfo {
+    PageInfo {
+        has_next_page: has_next,
+        has_previous_page: has_previous,
+        start_cursor: items.first().map(|(c, _)| c.clone()),
+        end_cursor: items.last().map(|(c, _)| c.clone()),
+    }
+}
+
+pub async fn author_connection(
+    ctx: &Context<'_>,
+    first: Option<i32>,
+    after: Option<String>,
+) -> Result<AuthorConnection> {
+    let state: &web::Data<AppState> = state(ctx)?;
+    let has_previous = after.as_deref().is_some_and(|a| !a.is_empty());
+    let request = alphabetical_request(state, list_fingerprint_of_authors(), page_size(ctx, first)?, after)?;
+    let page = authors::list(state, &request).await.map_err(gql)?;
+    let items: Vec<(String, Author)> = page
+        .data
+        .into_iter()
+        .map(|a| {
+            let cursor = state.cursor_key.encode(list_fingerprint_of_authors(), Position::Slug { s: a.slug.clone() });
+            (cursor, Author(a))
+        })
+        .collect();
+    let page_info = page_info(&items, page.meta.has_more, has_previous);
+    let (cursors, nodes): (Vec<String>, Vec<Author>) = items.into_iter().unzip();
+    Ok(AuthorConnection {
+        edges: cursors
+            .into_iter()
+            .zip(nodes.iter().cloned())
+            .map(|(cursor, node)| AuthorEdge { cursor, node })
+            .collect(),
+        nodes,
+        page_info,
+    })
+}
+
+pub async fn tag_connection(ctx: &Context<'_>, first: Option<i32>, after: Option<String>) -> Result<TagConnection> {
+    let state: &web::Data<AppState> = state(ctx)?;
+    let has_previous = after.as_deref().is_some_and(|a| !a.is_empty());
+    let request = alphabetical_request(state, list_fingerprint_of_tags(), page_size(ctx, first)?, after)?;
+    let page = tags::list(state, &request).await.map_err(gql)?;
+    let items: Vec<(String, Tag)> = page
+        .data
+        .into_iter()
+        .map(|t| (state.cursor_key.encode(list_fingerprint_of_tags(), Position::Slug { s: t.slug.clone() }), Tag(t)))
+        .collect();
+    let page_info = page_info(&items, page.meta.has_more, has_previous);
+    let (cursors, nodes): (Vec<String>, Vec<Tag>) = items.into_iter().unzip();
+    Ok(TagConnection {
+        edges: cursors.into_iter().zip(nodes.iter().cloned()).map(|(cursor, node)| TagEdge { cursor, node }).collect(),
+        nodes,
+        page_info,
+    })
+}
