@@ -30,6 +30,10 @@ pub async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> 
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10))
+                // Reads go through the OS page cache without copying, and each connection
+                // keeps a useful share of the hot pages (the default is 2 MB).
+                .pragma("mmap_size", "2147418112")
+                .pragma("cache_size", "-32768")
                 .create_if_missing(true)
         });
     let scheme = url.split(':').next().unwrap_or_default();

@@ -43,9 +43,12 @@ pub struct CategoryRef {
 /// An author's byline on one article.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema, async_graphql::SimpleObject)]
 pub struct Byline {
+    /// The author's id.
     pub id: i64,
+    /// The author's slug (`GET /api/v1/authors/{slug}`, `author(slug:)`).
     #[schema(example = "hoang-tung")]
     pub slug: String,
+    /// Name as printed in the byline.
     #[schema(example = "Hoàng Tùng")]
     pub name: String,
     /// Position at the newsroom, e.g. "Phóng viên".
@@ -68,8 +71,10 @@ pub struct TagRef {
 /// Where the news came from.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema, async_graphql::SimpleObject)]
 pub struct Source {
+    /// Name of the source, printed under "Nguồn tin".
     #[schema(example = "Ban Tổ chức Thành ủy")]
     pub name: String,
+    /// Link to the source, when there is one.
     pub url: Option<String>,
 }
 

@@ -20,10 +20,13 @@ pub struct Image {
     /// Absolute URL of the file; content-addressed, so it can be cached forever.
     #[schema(example = "https://api.example.vn/files/3f2a9c0d1b7e4a66.jpg")]
     pub url: String,
+    /// Width in pixels.
     #[schema(example = 1200)]
     pub width: i32,
+    /// Height in pixels.
     #[schema(example = 800)]
     pub height: i32,
+    /// MIME type of the file.
     #[schema(example = "image/jpeg")]
     pub mime: String,
     /// Text alternative for screen readers.

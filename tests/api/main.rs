@@ -4,6 +4,8 @@
 mod articles;
 mod caching;
 mod errors;
+mod graphql;
+mod graphql_http;
 mod openapi;
 mod pagination;
 mod startup;

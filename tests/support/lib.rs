@@ -29,13 +29,14 @@ pub struct TestApp {
 #[derive(Clone, Debug)]
 pub struct Options {
     pub cache: bool,
+    pub introspection: bool,
     /// Reuse this data folder and database (to restart a server on the same data).
     pub reuse: Option<(PathBuf, String)>,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { cache: true, reuse: None }
+        Options { cache: true, introspection: true, reuse: None }
     }
 }
 
@@ -92,7 +93,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         graphql_max_depth: 10,
         graphql_max_complexity: 2_000,
         graphql_max_page_size: 100,
-        graphql_introspection: true,
+        graphql_introspection: options.introspection,
         workers: Some(1),
         log_format: LogFormat::Pretty,
     };
@@ -189,6 +190,32 @@ impl TestApp {
             }
         }
         panic!("the cursor walk did not end");
+    }
+
+    /// POSTs a GraphQL query; returns the whole reply.
+    pub async fn graphql(&self, query: &str, variables: Value) -> Reply {
+        let response = self
+            .client
+            .post(format!("{}/graphql", self.address))
+            .header("accept", "application/graphql-response+json")
+            .json(&serde_json::json!({ "query": query, "variables": variables }))
+            .send()
+            .await
+            .expect("request sent");
+        Reply {
+            status: response.status().as_u16(),
+            headers: response.headers().clone(),
+            body: response.text().await.expect("body read"),
+        }
+    }
+
+    /// POSTs a GraphQL query that must succeed; returns `data`.
+    pub async fn graphql_data(&self, query: &str, variables: Value) -> Value {
+        let reply = self.graphql(query, variables).await;
+        let body = reply.json();
+        assert_eq!(reply.status, 200, "{query}: {}", reply.body);
+        assert!(body.get("errors").is_none(), "{query}: {}", reply.body);
+        body["data"].clone()
     }
 
     /// The value of a counter at `/metrics`.

@@ -20,9 +20,11 @@ const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
 const JSON: &str = "application/json";
 
 /// Picks the response media type from `Accept`; `None` when the client accepts neither.
+/// Clients that do not name a type (no `Accept`, `*/*`) get `application/json`, which every
+/// client understands; the newer type is for those that ask for it.
 fn negotiate(req: &HttpRequest) -> Option<&'static str> {
     let Some(accept) = req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
-        return Some(GRAPHQL_RESPONSE);
+        return Some(JSON);
     };
     let mut ranges: Vec<(f32, &str)> = accept
         .split(',')
@@ -36,8 +38,8 @@ fn negotiate(req: &HttpRequest) -> Option<&'static str> {
         .collect();
     ranges.sort_by(|a, b| b.0.total_cmp(&a.0));
     ranges.into_iter().find_map(|(_, media)| match media.to_ascii_lowercase().as_str() {
-        GRAPHQL_RESPONSE | "application/*" | "*/*" => Some(GRAPHQL_RESPONSE),
-        JSON => Some(JSON),
+        GRAPHQL_RESPONSE => Some(GRAPHQL_RESPONSE),
+        JSON | "application/*" | "*/*" => Some(JSON),
         _ => None,
     })
 }
@@ -63,7 +65,13 @@ async fn execute(
     let response = schema.execute(request.data(state.clone()).data(Loaders::new(state))).await;
     let request_failed = response.data == async_graphql::Value::Null && !response.errors.is_empty();
     let ok = response.is_ok();
-    let body = serde_json::to_vec(&response).map_err(|e| AppError::Internal(e.into()))?;
+    // A request that never executed has no `data` entry at all (GraphQL over HTTP §7).
+    let body = if request_failed {
+        serde_json::to_vec(&json!({ "errors": response.errors }))
+    } else {
+        serde_json::to_vec(&response)
+    }
+    .map_err(|e| AppError::Internal(e.into()))?;
     Ok((body, request_failed, ok))
 }
 
@@ -189,11 +197,11 @@ mod tests {
     #[test]
     fn accept_header_picks_the_media_type() {
         let cases = [
-            (None, Some(GRAPHQL_RESPONSE)),
+            (None, Some(JSON)),
             (Some("application/json"), Some(JSON)),
             (Some("application/graphql-response+json, application/json;q=0.9"), Some(GRAPHQL_RESPONSE)),
             (Some("application/json, application/graphql-response+json;q=0.5"), Some(JSON)),
-            (Some("*/*"), Some(GRAPHQL_RESPONSE)),
+            (Some("*/*"), Some(JSON)),
             (Some("text/plain"), None),
         ];
         for (accept, expected) in cases {

@@ -14,9 +14,11 @@ use crate::{
     services::{articles, authors, site, tags},
 };
 
+/// What a frontend can read. Only public content: published (or scheduled and due), not deleted.
 pub struct QueryRoot;
 
-#[Object]
+/// What a frontend can read. Only public content: published (or scheduled and due), not deleted.
+#[Object(name = "Query")]
 impl QueryRoot {
     /// A public article by slug or by id (give one). Null when nothing public matches.
     async fn article(&self, ctx: &Context<'_>, slug: Option<String>, id: Option<ID>) -> Result<Option<Article>> {
@@ -58,6 +60,7 @@ impl QueryRoot {
         Ok(Category::top_level(state(ctx)?))
     }
 
+    /// A category by slug; null when there is none.
     async fn category(&self, ctx: &Context<'_>, slug: String) -> Result<Option<Category>> {
         Ok(Category::by_slug(state(ctx)?, &slug))
     }
@@ -68,6 +71,7 @@ impl QueryRoot {
         author_connection(ctx, first, after).await
     }
 
+    /// An author by slug; null when there is none.
     async fn author(&self, ctx: &Context<'_>, slug: String) -> Result<Option<Author>> {
         match authors::get(state(ctx)?, &slug).await {
             Ok(found) => Ok(Some(Author(found.author))),
@@ -82,6 +86,7 @@ impl QueryRoot {
         tag_connection(ctx, first, after).await
     }
 
+    /// A tag by slug; null when there is none.
     async fn tag(&self, ctx: &Context<'_>, slug: String) -> Result<Option<Tag>> {
         match tags::get(state(ctx)?, &slug).await {
             Ok(found) => Ok(Some(Tag(found.tag))),

@@ -13,18 +13,23 @@ use crate::{state::AppState, views::Presenter};
 /// One of the portal's social accounts.
 #[derive(Clone, Debug, Serialize, ToSchema, async_graphql::SimpleObject)]
 pub struct SocialLink {
+    /// Network the account is on: facebook, youtube, zalo …
     #[schema(example = "facebook")]
     pub platform: String,
+    /// Text shown with the link.
     #[schema(example = "Fanpage Cổng tin tức thành phố")]
     pub label: String,
+    /// Address of the account.
     pub url: String,
 }
 
 /// The portal's public settings.
 #[derive(Clone, Debug, Serialize, ToSchema, async_graphql::SimpleObject)]
 pub struct Site {
+    /// Name of the portal.
     #[schema(example = "Bản tin Cảng Phố")]
     pub name: String,
+    /// One-sentence description of the portal.
     pub description: String,
     /// Base of the portal's public URLs; article URLs are built from it.
     #[schema(example = "https://tintuc.example.vn")]
@@ -32,8 +37,10 @@ pub struct Site {
     /// IANA time zone dates are shown in.
     #[schema(example = "Asia/Ho_Chi_Minh")]
     pub time_zone: String,
+    /// BCP 47 language tag of the content.
     #[schema(example = "vi-VN")]
     pub locale: String,
+    /// The portal's social accounts, in display order.
     pub social_links: Vec<SocialLink>,
 }
 

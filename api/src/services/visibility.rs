@@ -12,7 +12,9 @@ use sea_orm::{ConnectionTrait, DatabaseConnection};
 
 use crate::{error::AppResult, sql::Sql};
 
-/// Appends the rule for the article table aliased `alias`.
+/// Appends the rule for the article table aliased `alias`. `now` may be any moment up to the
+/// present: a keyset page passes the time of the last article it showed, so the database has
+/// one range bound on `published_at` (SQLite uses only one) and the rule still holds.
 pub fn push_public(sql: &mut Sql, alias: &str, now: DateTime<Utc>) {
     sql.push(alias)
         .push(".status IN ('published', 'scheduled') AND ")

@@ -83,8 +83,10 @@ impl ArticleFilterInput {
     }
 }
 
+/// A news article.
 #[Object]
 impl Article {
+    /// Stable identifier (`article(id:)`).
     async fn id(&self) -> ID {
         ID(self.summary.id.to_string())
     }
@@ -94,6 +96,7 @@ impl Article {
         &self.summary.slug
     }
 
+    /// Headline.
     async fn title(&self) -> &str {
         &self.summary.title
     }
@@ -123,6 +126,7 @@ impl Article {
         &self.summary.authors
     }
 
+    /// Topic labels, in the editor's order.
     async fn tags(&self) -> Vec<Tag> {
         self.summary.tags.iter().cloned().map(Tag).collect()
     }
@@ -137,6 +141,7 @@ impl Article {
         &self.summary.published_at_display
     }
 
+    /// Estimated reading time in minutes.
     async fn reading_minutes(&self) -> i32 {
         self.summary.reading_minutes
     }
@@ -162,10 +167,12 @@ impl Article {
         Ok(self.whole(ctx).await?.seo.clone())
     }
 
+    /// Words in the lead and body.
     async fn word_count(&self, ctx: &Context<'_>) -> Result<i32> {
         Ok(self.whole(ctx).await?.word_count)
     }
 
+    /// Last change, in the site's time zone.
     async fn updated_at(&self, ctx: &Context<'_>) -> Result<DateTime<FixedOffset>> {
         Ok(self.whole(ctx).await?.updated_at)
     }

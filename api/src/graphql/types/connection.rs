@@ -21,17 +21,22 @@ use crate::{
 /// Where a page sits in its list.
 #[derive(SimpleObject)]
 pub struct PageInfo {
+    /// Whether another page follows; continue with `after: endCursor`.
     pub has_next_page: bool,
     /// True when the page was asked for with `after`.
     pub has_previous_page: bool,
+    /// Cursor of the first item of the page.
     pub start_cursor: Option<String>,
+    /// Cursor of the last item; pass it as `after` for the next page.
     pub end_cursor: Option<String>,
 }
 
 /// An article and the cursor that continues its list after it.
 #[derive(SimpleObject)]
 pub struct ArticleEdge {
+    /// Pass as `after` to continue after this article.
     pub cursor: String,
+    /// The article.
     pub node: Article,
 }
 
@@ -96,8 +101,10 @@ fn rename_cursor(err: AppError) -> AppError {
     }
 }
 
+/// A page of articles, newest first.
 #[Object]
 impl ArticleConnection {
+    /// The articles of this page with their cursors.
     async fn edges(&self) -> Vec<ArticleEdge> {
         self.items
             .iter()
@@ -110,6 +117,7 @@ impl ArticleConnection {
         self.items.iter().map(|(_, item)| Article::from_summary(item.clone())).collect()
     }
 
+    /// Where this page sits in the list.
     async fn page_info(&self) -> PageInfo {
         PageInfo {
             has_next_page: self.has_next,
@@ -129,30 +137,40 @@ impl ArticleConnection {
 /// An author and its cursor.
 #[derive(SimpleObject)]
 pub struct AuthorEdge {
+    /// Pass as `after` to continue after this author.
     pub cursor: String,
+    /// The author.
     pub node: Author,
 }
 
 /// A page of authors in slug order.
 #[derive(SimpleObject)]
 pub struct AuthorConnection {
+    /// The authors of this page with their cursors.
     pub edges: Vec<AuthorEdge>,
+    /// The authors of this page, without cursors.
     pub nodes: Vec<Author>,
+    /// Where this page sits in the list.
     pub page_info: PageInfo,
 }
 
 /// A tag and its cursor.
 #[derive(SimpleObject)]
 pub struct TagEdge {
+    /// Pass as `after` to continue after this tag.
     pub cursor: String,
+    /// The tag.
     pub node: Tag,
 }
 
 /// A page of tags in slug order.
 #[derive(SimpleObject)]
 pub struct TagConnection {
+    /// The tags of this page with their cursors.
     pub edges: Vec<TagEdge>,
+    /// The tags of this page, without cursors.
     pub nodes: Vec<Tag>,
+    /// Where this page sits in the list.
     pub page_info: PageInfo,
 }
 

@@ -30,20 +30,25 @@ impl Category {
     }
 }
 
+/// A section of the portal, in an ordered tree.
 #[Object]
 impl Category {
+    /// Stable identifier.
     async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
 
+    /// URL slug, unique.
     async fn slug(&self) -> &str {
         &self.0.slug
     }
 
+    /// Display name.
     async fn name(&self) -> &str {
         &self.0.name
     }
 
+    /// A sentence about the section.
     async fn description(&self) -> Option<&str> {
         self.0.description.as_deref()
     }
@@ -83,16 +88,20 @@ impl Category {
 #[derive(Clone)]
 pub struct Author(pub authors::Author);
 
+/// A person who signs articles.
 #[Object]
 impl Author {
+    /// Stable identifier.
     async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
 
+    /// URL slug, unique.
     async fn slug(&self) -> &str {
         &self.0.slug
     }
 
+    /// Display name.
     async fn name(&self) -> &str {
         &self.0.name
     }
@@ -102,6 +111,7 @@ impl Author {
         self.0.title.as_deref()
     }
 
+    /// A few words about the author.
     async fn bio(&self) -> Option<&str> {
         self.0.bio.as_deref()
     }
@@ -128,16 +138,20 @@ impl Author {
 #[derive(Clone)]
 pub struct Tag(pub TagRef);
 
+/// A topic label.
 #[Object]
 impl Tag {
+    /// Stable identifier.
     async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
 
+    /// URL slug, unique.
     async fn slug(&self) -> &str {
         &self.0.slug
     }
 
+    /// Display name.
     async fn name(&self) -> &str {
         &self.0.name
     }

@@ -123,17 +123,23 @@ fn page_of(state: &AppState, filter: &ArticleFilter, mut docs: Vec<SummaryDoc>, 
 pub async fn list(state: &AppState, filter: &ArticleFilter, page: &PageRequest) -> AppResult<Page<ArticleSummary>> {
     let resolved = resolve(state, &[filter]).await?.pop().ok_or(AppError::NotFound("list"))?;
     let now = Utc::now();
-    let mut sql = Sql::new(state.db.get_database_backend());
-    sql.push("SELECT a.summary_doc");
-    push_from_where(&mut sql, &resolved, now);
-    match &page.after {
+    let after = match &page.after {
         Some(Position::Time { t, i }) => {
             let at =
                 DateTime::from_timestamp_micros(*t).ok_or_else(|| AppError::bad_param("cursor", "is out of range"))?;
-            sql.push(" AND (a.published_at, a.id) < (").bind(at).push(", ").bind(*i).push(")");
+            Some((at, *i))
         }
         Some(Position::Slug { .. }) => return Err(AppError::bad_param("cursor", "does not belong to an article list")),
-        None => {}
+        None => None,
+    };
+    let mut sql = Sql::new(state.db.get_database_backend());
+    sql.push("SELECT a.summary_doc");
+    // After a cursor, the page's upper bound replaces "now": a single range on published_at
+    // that both back ends walk down the index from.
+    let bound = after.map_or(now, |(at, _)| at.min(now));
+    push_from_where(&mut sql, &resolved, bound);
+    if let Some((at, id)) = after {
+        sql.push(" AND (a.published_at < ").bind(at).push(" OR a.id < ").bind(id).push(")");
     }
     sql.push(NEWEST_FIRST).bind(limit_value(page.limit + 1));
     if page.page.is_some() {
