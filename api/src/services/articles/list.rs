@@ -78,11 +78,22 @@ async fn resolve(state: &AppState, filters: &[&ArticleFilter]) -> AppResult<Vec<
         .collect()
 }
 
-fn push_from_where(sql: &mut Sql, filter: &Resolved, now: DateTime<Utc>) {
+/// Appends `FROM … WHERE …` for `filter`, restricted to `categories` (all of the filter's when
+/// `None`), up to `bound` (now, or the end of the previous page) and after the cursor `after`.
+fn push_from_where(
+    sql: &mut Sql,
+    filter: &Resolved,
+    categories: Option<&[i64]>,
+    bound: DateTime<Utc>,
+    after: Option<(DateTime<Utc>, i64)>,
+) {
     sql.push(" FROM articles a WHERE ");
-    push_public(sql, "a", now);
-    if let Some(ids) = &filter.category_ids {
-        sql.push(" AND a.category_id IN ").bind_list(ids.iter().copied());
+    push_public(sql, "a", bound);
+    if let Some(ids) = categories.or(filter.category_ids.as_deref()) {
+        match ids {
+            [one] => sql.push(" AND a.category_id = ").bind(*one),
+            many => sql.push(" AND a.category_id IN ").bind_list(many.iter().copied()),
+        };
     }
     if let Some(id) = filter.tag_id {
         sql.push(" AND a.id IN (SELECT t.article_id FROM article_tags t WHERE t.tag_id = ").bind(id).push(")");
@@ -95,6 +106,48 @@ fn push_from_where(sql: &mut Sql, filter: &Resolved, now: DateTime<Utc>) {
     }
     if let Some(before) = filter.before {
         sql.push(" AND a.published_at < ").bind(before);
+    }
+    if let Some((at, id)) = after {
+        sql.push(" AND (a.published_at < ").bind(at).push(" OR a.id < ").bind(id).push(")");
+    }
+}
+
+/// Appends a newest-first page query selecting `columns` (over alias `a`). A section with
+/// sub-sections becomes one index-ordered arm per category, merged: an `IN` list would make
+/// the database sort every article of the section.
+fn push_newest(
+    sql: &mut Sql,
+    columns: &str,
+    filter: &Resolved,
+    now: DateTime<Utc>,
+    after: Option<(DateTime<Utc>, i64)>,
+    take: u64,
+    offset: u64,
+) {
+    // After a cursor, the page's upper bound replaces "now": one range on published_at that
+    // both back ends walk down the index from.
+    let bound = after.map_or(now, |(at, _)| at.min(now));
+    match filter.category_ids.as_deref() {
+        Some(ids) if ids.len() > 1 => {
+            sql.push("SELECT ").push(columns).push(" FROM (");
+            for (i, id) in ids.iter().enumerate() {
+                if i > 0 {
+                    sql.push(" UNION ALL ");
+                }
+                sql.push("SELECT * FROM (SELECT a.id, a.published_at, a.summary_doc");
+                push_from_where(sql, filter, Some(std::slice::from_ref(id)), bound, after);
+                sql.push(NEWEST_FIRST).bind(limit_value(take + offset)).push(") c").push(&i.to_string());
+            }
+            sql.push(") a");
+        }
+        _ => {
+            sql.push("SELECT ").push(columns);
+            push_from_where(sql, filter, None, bound, after);
+        }
+    }
+    sql.push(NEWEST_FIRST).bind(limit_value(take));
+    if offset > 0 {
+        sql.push(" OFFSET ").bind(limit_value(offset));
     }
 }
 
@@ -133,18 +186,7 @@ pub async fn list(state: &AppState, filter: &ArticleFilter, page: &PageRequest) 
         None => None,
     };
     let mut sql = Sql::new(state.db.get_database_backend());
-    sql.push("SELECT a.summary_doc");
-    // After a cursor, the page's upper bound replaces "now": a single range on published_at
-    // that both back ends walk down the index from.
-    let bound = after.map_or(now, |(at, _)| at.min(now));
-    push_from_where(&mut sql, &resolved, bound);
-    if let Some((at, id)) = after {
-        sql.push(" AND (a.published_at < ").bind(at).push(" OR a.id < ").bind(id).push(")");
-    }
-    sql.push(NEWEST_FIRST).bind(limit_value(page.limit + 1));
-    if page.page.is_some() {
-        sql.push(" OFFSET ").bind(limit_value(page.offset()));
-    }
+    push_newest(&mut sql, "a.summary_doc", &resolved, now, after, page.limit + 1, page.offset());
     let rows = state.db.query_all_raw(sql.build()).await?;
     let docs = rows.iter().map(|r| doc::<SummaryDoc>(r, "summary_doc")).collect::<AppResult<Vec<_>>>()?;
     let mut result = page_of(state, filter, docs, page.limit);
@@ -160,7 +202,7 @@ pub async fn list(state: &AppState, filter: &ArticleFilter, page: &PageRequest) 
 async fn count_resolved(state: &AppState, resolved: &Resolved, now: DateTime<Utc>) -> AppResult<u64> {
     let mut sql = Sql::new(state.db.get_database_backend());
     sql.push("SELECT COUNT(*) AS n");
-    push_from_where(&mut sql, resolved, now);
+    push_from_where(&mut sql, resolved, None, now, None);
     Ok(match state.db.query_one_raw(sql.build()).await? {
         Some(row) => u64::try_from(row.try_get::<i64>("", "n")?).unwrap_or_default(),
         None => 0,
@@ -187,9 +229,9 @@ pub async fn first_pages(state: &AppState, lists: &[(ArticleFilter, u64)]) -> Ap
         if k > 0 {
             sql.push(" UNION ALL ");
         }
-        sql.push("SELECT * FROM (SELECT ").push(&k.to_string()).push(" AS k, a.summary_doc");
-        push_from_where(&mut sql, filter, now);
-        sql.push(NEWEST_FIRST).bind(limit_value(limit + 1)).push(") q").push(&k.to_string());
+        sql.push("SELECT * FROM (");
+        push_newest(&mut sql, &format!("{k} AS k, a.summary_doc"), filter, now, None, limit + 1, 0);
+        sql.push(") q").push(&k.to_string());
     }
     let rows = state.db.query_all_raw(sql.build()).await?;
     let mut grouped: Vec<Vec<SummaryDoc>> = lists.iter().map(|_| Vec::new()).collect();
