@@ -11,7 +11,9 @@ use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait, TransactionTrai
 
 use super::{
     demo, images,
-    writer::{Catalog, NewArticle, NewMedia, insert_articles, insert_media, next_id, sync_sequences},
+    writer::{
+        Catalog, NewArticle, NewMedia, insert_articles, insert_media, next_id, refresh_statistics, sync_sequences,
+    },
 };
 use crate::{
     domain::{blocks::Block, slug::Slug},
@@ -356,6 +358,7 @@ pub async fn generate(db: &DatabaseConnection, media_dir: &Path, count: u64) -> 
         bar.set_position(done);
     }
     sync_sequences(db).await?;
+    refresh_statistics(db).await?;
     bar.finish_and_clear();
     let secs = started.elapsed().as_secs_f64();
     Ok(format!(

@@ -66,6 +66,17 @@ pub async fn next_id<C: ConnectionTrait>(db: &C, table: &str) -> anyhow::Result<
     Ok(row.try_get("", "n")?)
 }
 
+/// Refreshes the planner's statistics after a bulk load, so the first queries after it are
+/// planned for the real table sizes (and, on PostgreSQL, index-only scans work at once).
+pub async fn refresh_statistics<C: ConnectionTrait>(db: &C) -> anyhow::Result<()> {
+    let sql = match db.get_database_backend() {
+        DbBackend::Postgres => "VACUUM ANALYZE",
+        _ => "ANALYZE",
+    };
+    db.execute_unprepared(sql).await?;
+    Ok(())
+}
+
 /// Moves PostgreSQL's id sequences past explicitly inserted ids.
 pub async fn sync_sequences<C: ConnectionTrait>(db: &C) -> anyhow::Result<()> {
     if db.get_database_backend() != DbBackend::Postgres {

@@ -23,7 +23,7 @@ pub const MAX_RELATED: u64 = 20;
 /// How many recent articles per shared tag, and of the same category, are scored: bounds the
 /// work per request whatever the size of the archive. Ids grow with time, so the highest ids
 /// of a tag are its latest articles.
-const CANDIDATES: i64 = 60;
+const CANDIDATES: i64 = 24;
 
 /// Which articles to find related news for.
 enum Subject<'a> {
