@@ -1,6 +1,11 @@
 use bantin_e2e::{anatomy_slug, spawn_app};
 use serde_json::Value;
 
+/// The image objects of an article's body, in order.
+fn body_images(article: &Value) -> Vec<&Value> {
+    article["body"].as_array().expect("body").iter().filter(|b| b["type"] == "image").map(|b| &b["image"]).collect()
+}
+
 fn slugs(items: &[Value]) -> Vec<String> {
     items.iter().map(|a| a["slug"].as_str().expect("slug").to_owned()).collect()
 }
@@ -36,13 +41,7 @@ async fn the_article_page_has_the_whole_anatomy_of_the_reference_page() {
     assert_eq!(article["url"], format!("https://bantin.example.vn/tin-tuc/{slug}"));
     assert!(article["summary"].as_str().expect("lead").starts_with("Chiều 20/9"));
 
-    let images: Vec<&Value> = article["body"]
-        .as_array()
-        .expect("body")
-        .iter()
-        .filter(|b| b["type"] == "image")
-        .map(|b| &b["image"])
-        .collect();
+    let images = body_images(&article);
     assert_eq!(images.len(), 3, "three photos in the body");
     for image in &images {
         for field in ["url", "width", "height", "alt", "caption", "credit"] {
@@ -79,13 +78,7 @@ async fn the_article_page_has_the_whole_anatomy_of_the_reference_page() {
 async fn a_per_use_caption_overrides_the_media_caption_in_that_article_only() {
     let app = spawn_app().await;
     let article = app.get_json(&format!("/api/v1/articles/{}", anatomy_slug())).await;
-    let images: Vec<&Value> = article["body"]
-        .as_array()
-        .expect("body")
-        .iter()
-        .filter(|b| b["type"] == "image")
-        .map(|b| &b["image"])
-        .collect();
+    let images = body_images(&article);
     let overridden = images[1];
     assert_eq!(overridden["caption"], "Bí thư Quận ủy Lê Chân trình bày báo cáo tại buổi làm việc.");
     let media = app.get_json(&format!("/api/v1/media/{}", overridden["id"])).await;

@@ -119,12 +119,7 @@ impl ArticleConnection {
 
     /// Where this page sits in the list.
     async fn page_info(&self) -> PageInfo {
-        PageInfo {
-            has_next_page: self.has_next,
-            has_previous_page: self.has_previous,
-            start_cursor: self.items.first().map(|(c, _)| c.clone()),
-            end_cursor: self.items.last().map(|(c, _)| c.clone()),
-        }
+        page_info(&self.items, self.has_next, self.has_previous)
     }
 
     /// Number of public articles in the whole list; costs one count query.
@@ -134,52 +129,41 @@ impl ArticleConnection {
     }
 }
 
-/// An author and its cursor.
-#[derive(SimpleObject)]
-pub struct AuthorEdge {
-    /// Pass as `after` to continue after this author.
-    pub cursor: String,
-    /// The author.
-    pub node: Author,
+/// Declares the edge and connection types of a slug-ordered list of `$node`.
+macro_rules! slug_connection {
+    ($node:ident, $edge:ident, $connection:ident, $what:literal) => {
+        #[doc = concat!("One ", $what, " and the cursor that continues the list after it.")]
+        #[derive(SimpleObject)]
+        pub struct $edge {
+            /// Pass as `after` to continue after this item.
+            pub cursor: String,
+            /// The item.
+            pub node: $node,
+        }
+
+        #[doc = concat!("A page of ", $what, "s in slug order.")]
+        #[derive(SimpleObject)]
+        pub struct $connection {
+            /// The items of this page with their cursors.
+            pub edges: Vec<$edge>,
+            /// The items of this page, without cursors.
+            pub nodes: Vec<$node>,
+            /// Where this page sits in the list.
+            pub page_info: PageInfo,
+        }
+
+        impl From<(Vec<(String, $node)>, PageInfo)> for $connection {
+            fn from((items, page_info): (Vec<(String, $node)>, PageInfo)) -> Self {
+                let nodes = items.iter().map(|(_, node)| node.clone()).collect();
+                let edges = items.into_iter().map(|(cursor, node)| $edge { cursor, node }).collect();
+                $connection { edges, nodes, page_info }
+            }
+        }
+    };
 }
 
-/// A page of authors in slug order.
-#[derive(SimpleObject)]
-pub struct AuthorConnection {
-    /// The authors of this page with their cursors.
-    pub edges: Vec<AuthorEdge>,
-    /// The authors of this page, without cursors.
-    pub nodes: Vec<Author>,
-    /// Where this page sits in the list.
-    pub page_info: PageInfo,
-}
-
-/// A tag and its cursor.
-#[derive(SimpleObject)]
-pub struct TagEdge {
-    /// Pass as `after` to continue after this tag.
-    pub cursor: String,
-    /// The tag.
-    pub node: Tag,
-}
-
-/// A page of tags in slug order.
-#[derive(SimpleObject)]
-pub struct TagConnection {
-    /// The tags of this page with their cursors.
-    pub edges: Vec<TagEdge>,
-    /// The tags of this page, without cursors.
-    pub nodes: Vec<Tag>,
-    /// Where this page sits in the list.
-    pub page_info: PageInfo,
-}
-
-fn alphabetical_request(state: &AppState, list: u64, limit: u64, after: Option<String>) -> Result<PageRequest> {
-    let after = after.filter(|a| !a.is_empty());
-    let request =
-        PageRequest::parse(&state.cursor_key, list, None, after.as_deref(), None).map_err(|e| gql(rename_cursor(e)))?;
-    Ok(PageRequest { limit, ..request })
-}
+slug_connection!(Author, AuthorEdge, AuthorConnection, "author");
+slug_connection!(Tag, TagEdge, TagConnection, "tag");
 
 fn page_info<T>(items: &[(String, T)], has_next: bool, has_previous: bool) -> PageInfo {
     PageInfo {
@@ -190,51 +174,53 @@ fn page_info<T>(items: &[(String, T)], has_next: bool, has_previous: bool) -> Pa
     }
 }
 
+/// The page request of a slug-ordered list, and whether it continues an earlier page.
+fn slug_request(
+    ctx: &Context<'_>,
+    list: u64,
+    first: Option<i32>,
+    after: Option<String>,
+) -> Result<(PageRequest, bool)> {
+    let state = state(ctx)?;
+    let limit = page_size(ctx, first)?;
+    let after = after.filter(|a| !a.is_empty());
+    let request =
+        PageRequest::parse(&state.cursor_key, list, None, after.as_deref(), None).map_err(|e| gql(rename_cursor(e)))?;
+    Ok((PageRequest { limit, ..request }, after.is_some()))
+}
+
+/// Cursors for slug-ordered items, with the page's info.
+fn with_cursors<T>(
+    state: &AppState,
+    list: u64,
+    items: impl Iterator<Item = (String, T)>,
+    has_next: bool,
+    has_previous: bool,
+) -> (Vec<(String, T)>, PageInfo) {
+    let items: Vec<(String, T)> =
+        items.map(|(slug, item)| (state.cursor_key.encode(list, Position::Slug { s: slug }), item)).collect();
+    let info = page_info(&items, has_next, has_previous);
+    (items, info)
+}
+
 pub async fn author_connection(
     ctx: &Context<'_>,
     first: Option<i32>,
     after: Option<String>,
 ) -> Result<AuthorConnection> {
+    let list = list_fingerprint_of_authors();
+    let (request, has_previous) = slug_request(ctx, list, first, after)?;
     let state: &web::Data<AppState> = state(ctx)?;
-    let has_previous = after.as_deref().is_some_and(|a| !a.is_empty());
-    let request = alphabetical_request(state, list_fingerprint_of_authors(), page_size(ctx, first)?, after)?;
     let page = authors::list(state, &request).await.map_err(gql)?;
-    let items: Vec<(String, Author)> = page
-        .data
-        .into_iter()
-        .map(|a| {
-            let cursor = state.cursor_key.encode(list_fingerprint_of_authors(), Position::Slug { s: a.slug.clone() });
-            (cursor, Author(a))
-        })
-        .collect();
-    let page_info = page_info(&items, page.meta.has_more, has_previous);
-    let (cursors, nodes): (Vec<String>, Vec<Author>) = items.into_iter().unzip();
-    Ok(AuthorConnection {
-        edges: cursors
-            .into_iter()
-            .zip(nodes.iter().cloned())
-            .map(|(cursor, node)| AuthorEdge { cursor, node })
-            .collect(),
-        nodes,
-        page_info,
-    })
+    let items = page.data.into_iter().map(|a| (a.slug.clone(), Author(a)));
+    Ok(with_cursors(state, list, items, page.meta.has_more, has_previous).into())
 }
 
 pub async fn tag_connection(ctx: &Context<'_>, first: Option<i32>, after: Option<String>) -> Result<TagConnection> {
+    let list = list_fingerprint_of_tags();
+    let (request, has_previous) = slug_request(ctx, list, first, after)?;
     let state: &web::Data<AppState> = state(ctx)?;
-    let has_previous = after.as_deref().is_some_and(|a| !a.is_empty());
-    let request = alphabetical_request(state, list_fingerprint_of_tags(), page_size(ctx, first)?, after)?;
     let page = tags::list(state, &request).await.map_err(gql)?;
-    let items: Vec<(String, Tag)> = page
-        .data
-        .into_iter()
-        .map(|t| (state.cursor_key.encode(list_fingerprint_of_tags(), Position::Slug { s: t.slug.clone() }), Tag(t)))
-        .collect();
-    let page_info = page_info(&items, page.meta.has_more, has_previous);
-    let (cursors, nodes): (Vec<String>, Vec<Tag>) = items.into_iter().unzip();
-    Ok(TagConnection {
-        edges: cursors.into_iter().zip(nodes.iter().cloned()).map(|(cursor, node)| TagEdge { cursor, node }).collect(),
-        nodes,
-        page_info,
-    })
+    let items = page.data.into_iter().map(|t| (t.slug.clone(), Tag(t)));
+    Ok(with_cursors(state, list, items, page.meta.has_more, has_previous).into())
 }
