@@ -93,7 +93,7 @@ pub struct PageRequest {
 
 impl PageRequest {
     /// Validates the raw `limit`, `cursor` and `page` parameters of a request.
-    /// Empty values count as absent: HTML forms send `?tag=&limit=` for untouched fields.
+    /// An empty cursor counts as absent (a form's untouched field); an empty number does not.
     pub fn parse<'a>(
         key: &CursorKey,
         list: u64,
@@ -101,8 +101,7 @@ impl PageRequest {
         cursor: Option<&'a str>,
         page: Option<&'a str>,
     ) -> AppResult<PageRequest> {
-        let present = |v: Option<&'a str>| v.filter(|s| !s.is_empty());
-        let (limit, cursor, page) = (present(limit), present(cursor), present(page));
+        let cursor = cursor.filter(|c| !c.is_empty());
         let limit = match limit {
             None => DEFAULT_LIMIT,
             Some(raw) => raw
@@ -208,9 +207,11 @@ mod tests {
     }
 
     #[test]
-    fn empty_parameters_count_as_absent() {
-        let page = PageRequest::parse(&key(), 1, Some(""), Some(""), Some("")).expect("defaults");
+    fn an_empty_cursor_counts_as_absent_but_an_empty_number_is_refused() {
+        let page = PageRequest::parse(&key(), 1, None, Some(""), None).expect("defaults");
         assert_eq!(page, PageRequest { limit: DEFAULT_LIMIT, after: None, page: None });
+        assert!(PageRequest::parse(&key(), 1, Some(""), None, None).is_err());
+        assert!(PageRequest::parse(&key(), 1, None, None, Some("")).is_err());
     }
 
     proptest! {

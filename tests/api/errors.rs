@@ -8,6 +8,7 @@ async fn bad_parameters_get_problem_json_naming_the_parameter() {
         ("/api/v1/articles?limit=0".into(), 400, "limit", "limit below 1"),
         ("/api/v1/articles?limit=101".into(), 400, "limit", "limit above 100"),
         ("/api/v1/articles?limit=abc".into(), 400, "limit", "limit not a number"),
+        ("/api/v1/articles?limit=".into(), 400, "limit", "empty limit"),
         ("/api/v1/articles?page=0".into(), 400, "page", "page below 1"),
         ("/api/v1/articles?page=2&cursor=x.y".into(), 400, "cursor", "garbage cursor"),
         (

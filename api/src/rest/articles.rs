@@ -144,7 +144,7 @@ pub async fn list_related_articles(
     slug: web::Path<String>,
     params: web::Query<RelatedParams>,
 ) -> AppResult<HttpResponse> {
-    let limit = match params.limit.as_deref().filter(|s| !s.is_empty()) {
+    let limit = match params.limit.as_deref() {
         None => 6,
         Some(raw) => raw
             .parse::<u64>()

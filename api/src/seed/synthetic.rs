@@ -12,16 +12,24 @@ use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait, TransactionTrai
 use super::{
     demo, images,
     writer::{
-        Catalog, NewArticle, NewMedia, insert_articles, insert_media, next_id, refresh_statistics, sync_sequences,
+        Catalog, NewArticle, NewMedia, PreparedArticles, insert_media_models, insert_prepared, media_models, next_id,
+        prepare_articles, refresh_statistics, sync_sequences,
     },
 };
 use crate::{
     domain::{blocks::Block, slug::Slug},
     read_model::{Byline, TagRef},
-    services::categories::CategoryTree,
+    services::{categories::CategoryTree, media::image_doc},
 };
 
 const BATCH: u64 = 1_000;
+
+/// One batch of generated articles, ready to write.
+struct Batch {
+    media: Vec<bantin_entity::media::Model>,
+    articles: PreparedArticles,
+    count: u64,
+}
 const PHOTO_FILES: u64 = 12;
 
 const OPENERS: &[&str] = &[
@@ -263,100 +271,119 @@ pub async fn generate(db: &DatabaseConnection, media_dir: &Path, count: u64) -> 
         ProgressStyle::with_template("{bar:40} {pos}/{len} articles ({per_sec}, {eta} left)")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    let span_secs = Duration::days(5 * 365).num_seconds();
-    let mut done = 0u64;
-    while done < count {
-        let n = BATCH.min(count - done);
-        let txn = db.begin().await?;
-        let first_media = next_id(&txn, "media").await?;
-        let first_article = next_id(&txn, "articles").await?;
-        let mut media = Vec::new();
-        let mut articles = Vec::new();
-        for k in 0..n {
-            let index = done + k;
-            // Evenly spread over five years, oldest first, so ids grow with time.
-            let offset =
-                span_secs - (span_secs * i64::try_from(index).unwrap_or(0)) / i64::try_from(count).unwrap_or(1);
-            let mut published_at = now - Duration::seconds(offset + rng.random_range(0..600));
-            let roll = rng.random_range(0..100);
-            let status = match roll {
-                0 => "draft",
-                1 => "archived",
-                2 => "scheduled",
-                _ => "published",
-            };
-            if status == "scheduled" {
-                published_at = now + Duration::days(rng.random_range(1..30));
-            }
-            let photo_count = rng.random_range(2..=3);
-            let mut photo_ids = Vec::new();
-            for _ in 0..photo_count {
-                let file = &files[rng.random_range(0..files.len())];
-                photo_ids.push(first_media + i64::try_from(media.len()).unwrap_or(0));
-                media.push(NewMedia {
-                    file_key: file.file_key.clone(),
-                    byte_size: file.byte_size,
-                    width: images::WIDTH as i32,
-                    height: images::HEIGHT as i32,
-                    alt: format!("Ảnh minh họa {}", pick(&mut rng, OBJECTS)),
-                    caption: Some(capitalised(&format!("{} {}.", pick(&mut rng, OBJECTS), pick(&mut rng, PLACES)))),
-                    credit: Some(pick(&mut rng, FAMILY).to_owned() + " " + pick(&mut rng, GIVEN)),
+    // One thread writes text and read models for the next batch while this task writes the
+    // previous one to the database.
+    let first_media = next_id(db, "media").await?;
+    let first_article = next_id(db, "articles").await?;
+    let (sender, mut batches) = tokio::sync::mpsc::channel::<anyhow::Result<Batch>>(2);
+    let generator = std::thread::spawn(move || {
+        let span_secs = Duration::days(5 * 365).num_seconds();
+        let (mut next_media, mut next_article, mut done) = (first_media, first_article, 0u64);
+        while done < count {
+            let n = BATCH.min(count - done);
+            let (first_media, first_article) = (next_media, next_article);
+            let mut media = Vec::new();
+            let mut articles = Vec::new();
+            for k in 0..n {
+                let index = done + k;
+                // Evenly spread over five years, oldest first, so ids grow with time.
+                let offset =
+                    span_secs - (span_secs * i64::try_from(index).unwrap_or(0)) / i64::try_from(count).unwrap_or(1);
+                let mut published_at = now - Duration::seconds(offset + rng.random_range(0..600));
+                let roll = rng.random_range(0..100);
+                let status = match roll {
+                    0 => "draft",
+                    1 => "archived",
+                    2 => "scheduled",
+                    _ => "published",
+                };
+                if status == "scheduled" {
+                    published_at = now + Duration::days(rng.random_range(1..30));
+                }
+                let photo_count = rng.random_range(2..=3);
+                let mut photo_ids = Vec::new();
+                for _ in 0..photo_count {
+                    let file = &files[rng.random_range(0..files.len())];
+                    photo_ids.push(first_media + i64::try_from(media.len()).unwrap_or(0));
+                    media.push(NewMedia {
+                        file_key: file.file_key.clone(),
+                        byte_size: file.byte_size,
+                        width: images::WIDTH as i32,
+                        height: images::HEIGHT as i32,
+                        alt: format!("Ảnh minh họa {}", pick(&mut rng, OBJECTS)),
+                        caption: Some(capitalised(&format!("{} {}.", pick(&mut rng, OBJECTS), pick(&mut rng, PLACES)))),
+                        credit: Some(pick(&mut rng, FAMILY).to_owned() + " " + pick(&mut rng, GIVEN)),
+                    });
+                }
+                let words_target = rng.random_range(400..=1_200);
+                let mut body = Vec::new();
+                let mut words = 0;
+                let mut photos = photo_ids[1..].iter();
+                while words < words_target {
+                    let paragraph: Vec<String> = (0..rng.random_range(3..=5)).map(|_| sentence(&mut rng)).collect();
+                    let text = paragraph.join(" ");
+                    words += text.split_whitespace().count();
+                    body.push(Block::Paragraph { text });
+                    if body.len() % 4 == 2
+                        && let Some(id) = photos.next()
+                    {
+                        body.push(Block::Image { media_id: *id, caption: None, alt: None });
+                    }
+                }
+                let article_title = title(&mut rng);
+                let id = first_article + i64::try_from(k).unwrap_or(0);
+                let slug = Slug::from_text(&article_title)
+                    .map(|s| s.with_suffix(u32::try_from(id).unwrap_or(0)).to_string())
+                    .unwrap_or_else(|| format!("bai-{id}"));
+                let author_count = rng.random_range(1..=2);
+                let bylines = (0..author_count)
+                    .map(|j| {
+                        (authors[rng.random_range(0..authors.len())].id, if j == 0 { "writer" } else { "photographer" })
+                    })
+                    .collect::<Vec<_>>();
+                let mut bylines_unique = bylines.clone();
+                bylines_unique.dedup_by_key(|(id, _)| *id);
+                let mut tag_ids: Vec<i64> =
+                    (0..rng.random_range(2..=4)).map(|_| tags[rng.random_range(0..tags.len())].id).collect();
+                tag_ids.sort_unstable();
+                tag_ids.dedup();
+                articles.push(NewArticle {
+                    slug,
+                    title: article_title,
+                    summary: sentence(&mut rng) + " " + &sentence(&mut rng),
+                    body,
+                    cover: photo_ids.first().copied(),
+                    category_id: category_ids[rng.random_range(0..category_ids.len())],
+                    authors: bylines_unique,
+                    tags: tag_ids,
+                    source: None,
+                    status,
+                    published_at: Some(published_at),
+                    deleted_at: None,
                 });
             }
-            let words_target = rng.random_range(400..=1_200);
-            let mut body = Vec::new();
-            let mut words = 0;
-            let mut photos = photo_ids[1..].iter();
-            while words < words_target {
-                let paragraph: Vec<String> = (0..rng.random_range(3..=5)).map(|_| sentence(&mut rng)).collect();
-                let text = paragraph.join(" ");
-                words += text.split_whitespace().count();
-                body.push(Block::Paragraph { text });
-                if body.len() % 4 == 2
-                    && let Some(id) = photos.next()
-                {
-                    body.push(Block::Image { media_id: *id, caption: None, alt: None });
-                }
+            let media = media_models(first_media, media);
+            catalog.media = media.iter().cloned().map(|m| (m.id, image_doc(m))).collect();
+            let prepared = prepare_articles(&catalog, first_article, articles);
+            next_media += i64::try_from(media.len()).unwrap_or(0);
+            next_article += i64::try_from(n).unwrap_or(0);
+            done += n;
+            if sender.blocking_send(prepared.map(|articles| Batch { media, articles, count: n })).is_err() {
+                return;
             }
-            let article_title = title(&mut rng);
-            let id = first_article + i64::try_from(k).unwrap_or(0);
-            let slug = Slug::from_text(&article_title)
-                .map(|s| s.with_suffix(u32::try_from(id).unwrap_or(0)).to_string())
-                .unwrap_or_else(|| format!("bai-{id}"));
-            let author_count = rng.random_range(1..=2);
-            let bylines = (0..author_count)
-                .map(|j| {
-                    (authors[rng.random_range(0..authors.len())].id, if j == 0 { "writer" } else { "photographer" })
-                })
-                .collect::<Vec<_>>();
-            let mut bylines_unique = bylines.clone();
-            bylines_unique.dedup_by_key(|(id, _)| *id);
-            let mut tag_ids: Vec<i64> =
-                (0..rng.random_range(2..=4)).map(|_| tags[rng.random_range(0..tags.len())].id).collect();
-            tag_ids.sort_unstable();
-            tag_ids.dedup();
-            articles.push(NewArticle {
-                slug,
-                title: article_title,
-                summary: sentence(&mut rng) + " " + &sentence(&mut rng),
-                body,
-                cover: photo_ids.first().copied(),
-                category_id: category_ids[rng.random_range(0..category_ids.len())],
-                authors: bylines_unique,
-                tags: tag_ids,
-                source: None,
-                status,
-                published_at: Some(published_at),
-                deleted_at: None,
-            });
         }
-        insert_media(&txn, first_media, media, &mut catalog).await?;
-        insert_articles(&txn, &catalog, first_article, articles).await?;
+    });
+    let mut written = 0u64;
+    while let Some(batch) = batches.recv().await {
+        let batch = batch?;
+        let txn = db.begin().await?;
+        insert_media_models(&txn, &batch.media).await?;
+        insert_prepared(&txn, batch.articles).await?;
         txn.commit().await?;
-        catalog.media.clear();
-        done += n;
-        bar.set_position(done);
+        written += batch.count;
+        bar.set_position(written);
     }
+    generator.join().map_err(|_| anyhow::anyhow!("the article generator panicked"))?;
     sync_sequences(db).await?;
     refresh_statistics(db).await?;
     bar.finish_and_clear();

@@ -91,14 +91,10 @@ pub async fn sync_sequences<C: ConnectionTrait>(db: &C) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub async fn insert_media<C: ConnectionTrait>(
-    db: &C,
-    first_id: i64,
-    items: Vec<NewMedia>,
-    catalog: &mut Catalog,
-) -> anyhow::Result<()> {
+/// Media rows for new items with ids from `first_id`, text normalised.
+pub fn media_models(first_id: i64, items: Vec<NewMedia>) -> Vec<media::Model> {
     let now = Utc::now();
-    let rows: Vec<media::Model> = items
+    items
         .into_iter()
         .zip(first_id..)
         .map(|(m, id)| media::Model {
@@ -113,10 +109,25 @@ pub async fn insert_media<C: ConnectionTrait>(
             credit: m.credit.as_deref().map(nfc),
             created_at: now,
         })
-        .collect();
+        .collect()
+}
+
+pub async fn insert_media_models<C: ConnectionTrait>(db: &C, rows: &[media::Model]) -> anyhow::Result<()> {
     for chunk in rows.chunks(BATCH) {
         media::Entity::insert_many(chunk.iter().cloned().map(media::ActiveModel::from)).exec(db).await?;
     }
+    Ok(())
+}
+
+/// Inserts new media items with ids from `first_id` and adds them to the catalog.
+pub async fn insert_media<C: ConnectionTrait>(
+    db: &C,
+    first_id: i64,
+    items: Vec<NewMedia>,
+    catalog: &mut Catalog,
+) -> anyhow::Result<()> {
+    let rows = media_models(first_id, items);
+    insert_media_models(db, &rows).await?;
     catalog.media.extend(rows.into_iter().map(|m| (m.id, image_doc(m))));
     Ok(())
 }
@@ -137,6 +148,14 @@ fn normalise(block: &Block) -> Block {
     }
 }
 
+/// Rows ready to insert: articles with their read models, bylines, tags and media uses.
+pub struct PreparedArticles {
+    rows: Vec<article::ActiveModel>,
+    bylines: Vec<article_author::ActiveModel>,
+    tag_links: Vec<article_tag::ActiveModel>,
+    media_links: Vec<article_media::ActiveModel>,
+}
+
 /// Inserts articles with ids from `first_id`, their bylines, tags, media uses and read models.
 pub async fn insert_articles<C: ConnectionTrait>(
     db: &C,
@@ -144,6 +163,16 @@ pub async fn insert_articles<C: ConnectionTrait>(
     first_id: i64,
     articles: Vec<NewArticle>,
 ) -> anyhow::Result<()> {
+    insert_prepared(db, prepare_articles(catalog, first_id, articles)?).await
+}
+
+/// Builds the rows and read models of new articles (ids from `first_id`) without touching the
+/// database, so bulk loads can prepare one batch while the previous one is written.
+pub fn prepare_articles(
+    catalog: &Catalog,
+    first_id: i64,
+    articles: Vec<NewArticle>,
+) -> anyhow::Result<PreparedArticles> {
     let now = Utc::now();
     let mut rows = Vec::with_capacity(articles.len());
     let mut bylines = Vec::new();
@@ -244,6 +273,12 @@ pub async fn insert_articles<C: ConnectionTrait>(
             detail_doc: Set(built.detail_doc),
         });
     }
+    Ok(PreparedArticles { rows, bylines, tag_links, media_links })
+}
+
+/// Writes prepared articles.
+pub async fn insert_prepared<C: ConnectionTrait>(db: &C, prepared: PreparedArticles) -> anyhow::Result<()> {
+    let PreparedArticles { mut rows, bylines, tag_links, media_links } = prepared;
     while !rows.is_empty() {
         let chunk: Vec<_> = rows.drain(..rows.len().min(BATCH)).collect();
         article::Entity::insert_many(chunk).exec(db).await?;
