@@ -43,8 +43,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(
         scope::scope("/api/v1")
             .service(articles::list_articles)
-            .service(articles::list_related_articles)
             .service(articles::get_article)
+            .service(articles::list_related_articles)
             .service(taxonomy::list_categories)
             .service(taxonomy::get_category)
             .service(taxonomy::list_authors)
