@@ -35,7 +35,10 @@ pub async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> 
                 .pragma("mmap_size", "2147418112")
                 .pragma("cache_size", "-32768")
                 .create_if_missing(true)
-        });
+        })
+        // Public reads are a handful of statement shapes run thousands of times: plan each
+        // once per connection instead of on every execution.
+        .map_sqlx_postgres_opts(|opts| opts.options([("plan_cache_mode", "force_generic_plan")]));
     let scheme = url.split(':').next().unwrap_or_default();
     Database::connect(options)
         .await
