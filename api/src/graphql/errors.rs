@@ -6,32 +6,36 @@ use crate::error::AppError;
 
 /// Converts an [`AppError`]; internal details are logged, never sent.
 pub fn gql(err: AppError) -> async_graphql::Error {
-    let code = err.code();
-    let message = match &err {
-        AppError::Internal(cause) => {
-            tracing::error!(error = ?cause, "GraphQL resolver failed");
-            "the server failed to answer; the error has been logged".to_owned()
-        }
-        other => other.to_string(),
-    };
-    let fields = match &err {
-        AppError::BadRequest { errors, .. } | AppError::Unprocessable { errors, .. } => errors.clone(),
-        _ => Vec::new(),
-    };
-    async_graphql::Error::new(message).extend_with(|_, ext| {
-        ext.set("code", code);
-        if let Some(first) = fields.first() {
-            ext.set("field", first.field.clone());
-        }
-    })
+    if let AppError::Internal(cause) = &err {
+        tracing::error!(error = ?cause, "GraphQL resolver failed");
+    }
+    convert(&err)
 }
 
-/// Loader errors arrive shared; they keep their code.
+/// Loader errors arrive shared by every resolver waiting on the batch; they keep their code.
 pub fn gql_shared(err: std::sync::Arc<AppError>) -> async_graphql::Error {
-    let code = err.code();
-    let message = match err.as_ref() {
+    if let AppError::Internal(cause) = err.as_ref() {
+        tracing::error!(error = ?cause, "GraphQL loader failed");
+    }
+    convert(&err)
+}
+
+fn convert(err: &AppError) -> async_graphql::Error {
+    let message = match err {
         AppError::Internal(_) => "the server failed to answer; the error has been logged".to_owned(),
         other => other.to_string(),
     };
-    async_graphql::Error::new(message).extend_with(|_, ext| ext.set("code", code))
+    let field = match err {
+        AppError::BadRequest { errors, .. } | AppError::Unprocessable { errors, .. } => {
+            errors.first().map(|e| e.field.clone())
+        }
+        _ => None,
+    };
+    let code = err.code();
+    async_graphql::Error::new(message).extend_with(|_, ext| {
+        ext.set("code", code);
+        if let Some(field) = &field {
+            ext.set("field", field.clone());
+        }
+    })
 }

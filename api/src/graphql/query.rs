@@ -73,8 +73,8 @@ impl QueryRoot {
 
     /// An author by slug; null when there is none.
     async fn author(&self, ctx: &Context<'_>, slug: String) -> Result<Option<Author>> {
-        match authors::get(state(ctx)?, &slug).await {
-            Ok(found) => Ok(Some(Author(found.author))),
+        match authors::find(state(ctx)?, &slug).await {
+            Ok(found) => Ok(Some(Author(found))),
             Err(AppError::NotFound(_)) => Ok(None),
             Err(other) => Err(gql(other)),
         }
@@ -88,8 +88,8 @@ impl QueryRoot {
 
     /// A tag by slug; null when there is none.
     async fn tag(&self, ctx: &Context<'_>, slug: String) -> Result<Option<Tag>> {
-        match tags::get(state(ctx)?, &slug).await {
-            Ok(found) => Ok(Some(Tag(found.tag))),
+        match tags::find(state(ctx)?, &slug).await {
+            Ok(found) => Ok(Some(Tag(found))),
             Err(AppError::NotFound(_)) => Ok(None),
             Err(other) => Err(gql(other)),
         }

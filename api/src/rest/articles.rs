@@ -8,7 +8,7 @@ use super::respond::{self, Fresh};
 use crate::{
     error::{AppError, AppResult, Problem},
     pagination::{Page, PageRequest},
-    services::articles::{self, ArticleFilter, MAX_RELATED, RawFilter},
+    services::articles::{self, ArticleFilter, RawFilter},
     state::AppState,
     views::{ArticleDetail, ArticleSummary},
 };
@@ -144,13 +144,11 @@ pub async fn list_related_articles(
     slug: web::Path<String>,
     params: web::Query<RelatedParams>,
 ) -> AppResult<HttpResponse> {
-    let limit = match params.limit.as_deref() {
-        None => 6,
-        Some(raw) => raw
-            .parse::<u64>()
-            .ok()
-            .filter(|n| (1..=MAX_RELATED).contains(n))
-            .ok_or_else(|| AppError::bad_param("limit", format!("must be an integer from 1 to {MAX_RELATED}")))?,
-    };
+    let requested = params
+        .limit
+        .as_deref()
+        .map(|raw| raw.parse::<i64>().map_err(|_| AppError::bad_param("limit", "must be an integer")))
+        .transpose()?;
+    let limit = articles::related_limit("limit", requested)?;
     respond::public(&req, &state, || async { respond::json(&articles::related(&state, &slug, limit).await?) }).await
 }

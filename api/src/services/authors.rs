@@ -1,17 +1,18 @@
 //! Authors: the people who sign articles.
 
 use bantin_entity::author;
-use chrono::Utc;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::{media::docs_by_ids, visibility::push_public};
+use super::{
+    articles::{self, ArticleFilter},
+    media::docs_by_ids,
+};
 use crate::{
     domain::slug::Slug,
     error::{AppError, AppResult},
     pagination::{Page, PageMeta, PageRequest, Position, list_fingerprint},
-    sql::Sql,
     state::AppState,
     views::Image,
 };
@@ -85,22 +86,20 @@ pub async fn list(state: &AppState, page: &PageRequest) -> AppResult<Page<Author
     Ok(Page { data: present(state, rows).await?, meta })
 }
 
-pub async fn get(state: &AppState, slug: &str) -> AppResult<AuthorDetail> {
+/// An author by slug.
+pub async fn find(state: &AppState, slug: &str) -> AppResult<Author> {
     let slug = Slug::parse(slug).ok_or(AppError::NotFound("author"))?;
     let row = author::Entity::find()
         .filter(author::Column::Slug.eq(slug.as_str()))
         .one(&state.db)
         .await?
         .ok_or(AppError::NotFound("author"))?;
-    let mut sql = Sql::new(state.db.get_database_backend());
-    sql.push("SELECT COUNT(*) AS n FROM article_authors w JOIN articles a ON a.id = w.article_id WHERE w.author_id = ")
-        .bind(row.id)
-        .push(" AND ");
-    push_public(&mut sql, "a", Utc::now());
-    let count = match state.db.query_one_raw(sql.build()).await? {
-        Some(r) => r.try_get::<i64>("", "n")?,
-        None => 0,
-    };
-    let author = present(state, vec![row]).await?.into_iter().next().ok_or(AppError::NotFound("author"))?;
-    Ok(AuthorDetail { author, article_count: u64::try_from(count).unwrap_or_default() })
+    present(state, vec![row]).await?.into_iter().next().ok_or(AppError::NotFound("author"))
+}
+
+/// An author's page: the author and how many public articles they signed.
+pub async fn get(state: &AppState, slug: &str) -> AppResult<AuthorDetail> {
+    let author = find(state, slug).await?;
+    let filter = ArticleFilter { author: Some(author.slug.clone()), ..ArticleFilter::default() };
+    Ok(AuthorDetail { article_count: articles::count(state, &filter).await?, author })
 }

@@ -3,15 +3,14 @@
 use std::collections::HashMap;
 
 use bantin_entity::category;
-use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, QueryOrder};
+use sea_orm::{DatabaseConnection, EntityTrait, QueryOrder};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::visibility::push_public;
+use super::articles::{self, ArticleFilter};
 use crate::{
     error::{AppError, AppResult},
     read_model::CategoryRef,
-    sql::Sql,
     state::AppState,
 };
 
@@ -145,15 +144,8 @@ pub async fn get(state: &AppState, slug: &str) -> AppResult<CategoryDetail> {
     let snapshot = state.snapshot();
     let tree = &snapshot.categories;
     let row = tree.by_slug(slug).ok_or(AppError::NotFound("category"))?;
-    let ids = tree.subtree_ids(row.id);
-    let mut sql = Sql::new(state.db.get_database_backend());
-    sql.push("SELECT COUNT(*) AS n FROM articles a WHERE ");
-    push_public(&mut sql, "a", chrono::Utc::now());
-    sql.push(" AND a.category_id IN ").bind_list(ids);
-    let count = match state.db.query_one_raw(sql.build()).await? {
-        Some(r) => r.try_get::<i64>("", "n")?,
-        None => 0,
-    };
+    let filter = ArticleFilter { category: Some(row.slug.clone()), ..ArticleFilter::default() };
+    let article_count = articles::count(state, &filter).await?;
     let breadcrumb = tree.path(row.id);
     Ok(CategoryDetail {
         id: row.id,
@@ -169,7 +161,7 @@ pub async fn get(state: &AppState, slug: &str) -> AppResult<CategoryDetail> {
             .flatten()
             .map(|&k| CategoryTree::reference(&tree.rows[k]))
             .collect(),
-        article_count: u64::try_from(count).unwrap_or_default(),
+        article_count,
     })
 }
 

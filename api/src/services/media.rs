@@ -56,10 +56,10 @@ fn push_media_public(sql: &mut Sql) {
 /// Metadata of a public media item.
 pub async fn get(state: &AppState, id: i64) -> AppResult<Image> {
     let mut sql = Sql::new(state.db.get_database_backend());
-    sql.push("SELECT m.id FROM media m WHERE m.id = ").bind(id).push(" AND ");
+    sql.push("SELECT m.* FROM media m WHERE m.id = ").bind(id).push(" AND ");
     push_media_public(&mut sql);
-    state.db.query_one_raw(sql.build()).await?.ok_or(AppError::NotFound("media"))?;
-    let row = media::Entity::find_by_id(id).one(&state.db).await?.ok_or(AppError::NotFound("media"))?;
+    let row =
+        media::Entity::find().from_raw_sql(sql.build()).one(&state.db).await?.ok_or(AppError::NotFound("media"))?;
     Ok(state.snapshot().presenter.image(image_doc(row)))
 }
 

@@ -1,18 +1,16 @@
 //! Tags: topic labels on articles.
 
 use bantin_entity::tag;
-use chrono::Utc;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::visibility::push_public;
+use super::articles::{self, ArticleFilter};
 use crate::{
     domain::slug::Slug,
     error::{AppError, AppResult},
     pagination::{Page, PageMeta, PageRequest, Position, list_fingerprint},
     read_model::TagRef,
-    sql::Sql,
     state::AppState,
 };
 
@@ -55,24 +53,20 @@ pub async fn list(state: &AppState, page: &PageRequest) -> AppResult<Page<TagRef
     Ok(Page { data, meta })
 }
 
-pub async fn get(state: &AppState, slug: &str) -> AppResult<TagDetail> {
+/// A tag by slug.
+pub async fn find(state: &AppState, slug: &str) -> AppResult<TagRef> {
     let slug = Slug::parse(slug).ok_or(AppError::NotFound("tag"))?;
     let row = tag::Entity::find()
         .filter(tag::Column::Slug.eq(slug.as_str()))
         .one(&state.db)
         .await?
         .ok_or(AppError::NotFound("tag"))?;
-    let mut sql = Sql::new(state.db.get_database_backend());
-    sql.push("SELECT COUNT(*) AS n FROM article_tags t JOIN articles a ON a.id = t.article_id WHERE t.tag_id = ")
-        .bind(row.id)
-        .push(" AND ");
-    push_public(&mut sql, "a", Utc::now());
-    let count = match state.db.query_one_raw(sql.build()).await? {
-        Some(r) => r.try_get::<i64>("", "n")?,
-        None => 0,
-    };
-    Ok(TagDetail {
-        tag: TagRef { id: row.id, slug: row.slug, name: row.name },
-        article_count: u64::try_from(count).unwrap_or_default(),
-    })
+    Ok(TagRef { id: row.id, slug: row.slug, name: row.name })
+}
+
+/// A tag's page: the tag and how many public articles carry it.
+pub async fn get(state: &AppState, slug: &str) -> AppResult<TagDetail> {
+    let tag = find(state, slug).await?;
+    let filter = ArticleFilter { tag: Some(tag.slug.clone()), ..ArticleFilter::default() };
+    Ok(TagDetail { article_count: articles::count(state, &filter).await?, tag })
 }

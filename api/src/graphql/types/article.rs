@@ -11,7 +11,7 @@ use crate::{
     error::AppError,
     graphql::errors::{gql, gql_shared},
     read_model::{Byline, Source},
-    services::articles::{ArticleFilter, MAX_RELATED},
+    services::articles::{ArticleFilter, related_limit},
     views::{ArticleDetail, ArticleSummary, Image, Seo},
 };
 
@@ -184,11 +184,7 @@ impl Article {
         ctx: &Context<'_>,
         #[graphql(desc = "How many, 1 to 20 (default 6).")] first: Option<i32>,
     ) -> Result<Vec<Article>> {
-        let first = first.unwrap_or(6);
-        let limit = u64::try_from(first)
-            .ok()
-            .filter(|n| (1..=MAX_RELATED).contains(n))
-            .ok_or_else(|| gql(AppError::bad_param("first", format!("must be from 1 to {MAX_RELATED}"))))?;
+        let limit = related_limit("first", first.map(i64::from)).map_err(gql)?;
         let list = loaders(ctx)?.related.load_one((self.summary.id, limit)).await.map_err(gql_shared)?;
         Ok(list.unwrap_or_default().into_iter().map(Article::from_summary).collect())
     }

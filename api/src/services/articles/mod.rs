@@ -6,7 +6,7 @@ mod list;
 mod related;
 
 pub use list::{count, cursor_of, first_pages, list};
-pub use related::{related, related_many};
+pub use related::{related, related_limit, related_many};
 
 use std::collections::HashMap;
 
@@ -24,8 +24,6 @@ use crate::{
     state::AppState,
     views::ArticleDetail,
 };
-
-pub use related::MAX_RELATED;
 
 /// The filters of the article list, parsed.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]

@@ -20,6 +20,20 @@ use crate::{
 
 /// Related news never lists more than this.
 pub const MAX_RELATED: u64 = 20;
+/// How many related articles a page gets when it does not say.
+pub const DEFAULT_RELATED: u64 = 6;
+
+/// Checks a requested number of related articles; `field` is the parameter's name.
+pub fn related_limit(field: &str, requested: Option<i64>) -> AppResult<u64> {
+    match requested {
+        None => Ok(DEFAULT_RELATED),
+        Some(n) => u64::try_from(n)
+            .ok()
+            .filter(|n| (1..=MAX_RELATED).contains(n))
+            .ok_or_else(|| AppError::bad_param(field, format!("must be an integer from 1 to {MAX_RELATED}"))),
+    }
+}
+
 /// How many recent articles per shared tag, and of the same category, are scored: bounds the
 /// work per request whatever the size of the archive. Ids grow with time, so the highest ids
 /// of a tag are its latest articles.
