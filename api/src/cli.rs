@@ -5,12 +5,24 @@ use std::{path::PathBuf, process::ExitCode};
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 
-use crate::{config::Settings, db, graphql, seed, startup, telemetry};
+use crate::{
+    config::Settings,
+    db,
+    error::AppError,
+    graphql, seed,
+    services::{
+        permissions::Role,
+        users::{self, NewUser},
+    },
+    startup, telemetry,
+};
 
 /// Bantin — headless content API for news portals.
 ///
 /// Environment: BANTIN_ADDR, BANTIN_DATA_DIR, DATABASE_URL, BANTIN_DB_POOL, BANTIN_PUBLIC_URL,
-/// BANTIN_SECRET_KEY, BANTIN_CACHE, BANTIN_CACHE_ENTRIES, BANTIN_GRAPHQL_MAX_DEPTH,
+/// BANTIN_SECRET_KEY, BANTIN_JWT_SECRET, BANTIN_JWT_PRIVATE_KEY, BANTIN_JWT_PUBLIC_KEY,
+/// BANTIN_JWT_ISSUER, BANTIN_JWT_AUDIENCE, BANTIN_ACCESS_TOKEN_TTL, BANTIN_REFRESH_TOKEN_DAYS,
+/// BANTIN_PREVIEW_TOKEN_TTL, BANTIN_LOGIN_PER_ADDRESS, BANTIN_LOGIN_PER_ACCOUNT, BANTIN_CACHE, BANTIN_CACHE_ENTRIES, BANTIN_GRAPHQL_MAX_DEPTH,
 /// BANTIN_GRAPHQL_MAX_COMPLEXITY, BANTIN_GRAPHQL_MAX_PAGE_SIZE, BANTIN_GRAPHQL_INTROSPECTION,
 /// BANTIN_WORKERS, BANTIN_LOG_FORMAT, RUST_LOG. Each has a flag of the same name (see below).
 #[derive(Parser, Debug)]
@@ -32,6 +44,9 @@ enum Command {
     /// Load content: the Vietnamese demo site, or N synthetic articles for benchmarks.
     /// Reads DATABASE_URL and BANTIN_DATA_DIR.
     Seed(SeedArgs),
+    /// Manage newsroom accounts. Reads DATABASE_URL and BANTIN_DATA_DIR.
+    #[command(subcommand)]
+    User(UserCommand),
     /// Write the OpenAPI document of the REST API (YAML). Reads nothing.
     ExportOpenapi {
         /// Where to write it.
@@ -44,6 +59,40 @@ enum Command {
         #[arg(long, short, default_value = "schema/schema.graphql")]
         output: PathBuf,
     },
+}
+
+#[derive(Subcommand, Debug)]
+enum UserCommand {
+    /// Create an account, e.g. the first admin. The password is asked for at the terminal
+    /// (not echoed), or read from the first line of standard input when it is not a terminal;
+    /// it is never a command-line argument.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        /// Name shown in the newsroom (defaults to the part of the email before `@`).
+        #[arg(long)]
+        name: Option<String>,
+    },
+}
+
+fn parse_role(raw: &str) -> Result<Role, String> {
+    Role::parse(raw).ok_or_else(|| format!("`{raw}` is not admin, editor or author"))
+}
+
+fn read_password() -> anyhow::Result<String> {
+    use std::io::IsTerminal;
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Password: ")?;
+        let again = rpassword::prompt_password("Again: ")?;
+        anyhow::ensure!(first == again, "the passwords differ");
+        Ok(first)
+    } else {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line)?;
+        Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+    }
 }
 
 #[derive(clap::Args, Debug)]
@@ -110,6 +159,22 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 let report = seed::synthetic::generate(&db, &settings.media_dir(), n).await?;
                 println!("{report}");
             }
+            Ok(())
+        }
+        Command::User(UserCommand::Create { email, role, name }) => {
+            let db = db::connect(&settings).await?;
+            db::migrate(&db).await?;
+            let password = read_password()?;
+            let display_name = name.unwrap_or_else(|| email.split('@').next().unwrap_or_default().to_owned());
+            let new = NewUser { email, display_name, role, password, author_id: None };
+            let user = users::create(&db, None, new).await.map_err(|err| match err {
+                AppError::Unprocessable { detail, errors, .. } => {
+                    let fields: Vec<String> = errors.iter().map(|e| format!("{} {}", e.field, e.message)).collect();
+                    anyhow::anyhow!("{detail}: {}", fields.join("; "))
+                }
+                other => anyhow::anyhow!("{other}"),
+            })?;
+            println!("created {} account {} (id {})", user.role.as_str(), user.email, user.id);
             Ok(())
         }
         Command::ExportSchema { output } => {

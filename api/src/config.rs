@@ -33,6 +33,48 @@ pub struct Settings {
     #[arg(long, env = "BANTIN_SECRET_KEY", hide_env_values = true, global = true)]
     pub secret_key: Option<String>,
 
+    /// Secret that signs access tokens with HS256 (at least 32 characters). When neither this
+    /// nor a key file is set, a key is generated once into the data folder.
+    #[arg(long, env = "BANTIN_JWT_SECRET", hide_env_values = true, global = true)]
+    pub jwt_secret: Option<String>,
+
+    /// PEM private key (Ed25519 for EdDSA, or RSA for RS256) that signs access tokens; needs
+    /// `--jwt-public-key`. Takes precedence over `BANTIN_JWT_SECRET`.
+    #[arg(long, env = "BANTIN_JWT_PRIVATE_KEY", requires = "jwt_public_key", global = true)]
+    pub jwt_private_key: Option<PathBuf>,
+
+    /// PEM public key matching `--jwt-private-key`.
+    #[arg(long, env = "BANTIN_JWT_PUBLIC_KEY", requires = "jwt_private_key", global = true)]
+    pub jwt_public_key: Option<PathBuf>,
+
+    /// `iss` of the tokens this server issues and accepts.
+    #[arg(long, env = "BANTIN_JWT_ISSUER", default_value = "bantin", global = true)]
+    pub jwt_issuer: String,
+
+    /// `aud` of the tokens this server issues and accepts.
+    #[arg(long, env = "BANTIN_JWT_AUDIENCE", default_value = "bantin-api", global = true)]
+    pub jwt_audience: String,
+
+    /// Lifetime of an access token, in seconds.
+    #[arg(long, env = "BANTIN_ACCESS_TOKEN_TTL", default_value_t = 900, value_parser = clap::value_parser!(u32).range(10..=86_400), global = true)]
+    pub access_token_ttl: u32,
+
+    /// Lifetime of a refresh token, in days.
+    #[arg(long, env = "BANTIN_REFRESH_TOKEN_DAYS", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=365), global = true)]
+    pub refresh_token_days: u32,
+
+    /// Lifetime of an article preview token, in seconds.
+    #[arg(long, env = "BANTIN_PREVIEW_TOKEN_TTL", default_value_t = 3_600, value_parser = clap::value_parser!(u32).range(10..=604_800), global = true)]
+    pub preview_token_ttl: u32,
+
+    /// Login attempts allowed per client address per minute.
+    #[arg(long, env = "BANTIN_LOGIN_PER_ADDRESS", default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..), global = true)]
+    pub login_per_address: u32,
+
+    /// Failed logins allowed per account per 15 minutes.
+    #[arg(long, env = "BANTIN_LOGIN_PER_ACCOUNT", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..), global = true)]
+    pub login_per_account: u32,
+
     /// In-process cache of public responses (on|off).
     #[arg(long, env = "BANTIN_CACHE", default_value = "on", value_parser = parse_switch, action = clap::ArgAction::Set, global = true)]
     pub cache: bool,

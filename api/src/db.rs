@@ -45,6 +45,11 @@ pub async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> 
         .with_context(|| format!("cannot connect to the {scheme} database (check DATABASE_URL)"))
 }
 
+/// One more connection, outside the request pool, for background work.
+pub async fn connect_one(settings: &Settings) -> anyhow::Result<DatabaseConnection> {
+    connect(&Settings { db_pool: 1, ..settings.clone() }).await
+}
+
 /// Applies pending migrations; safe to run on every start.
 pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
     Migrator::up(db, None).await.context("database migration failed")

@@ -25,12 +25,33 @@ pub enum AppError {
     /// 400: a parameter cannot be understood (not a number, a forged cursor …).
     #[error("{detail}")]
     BadRequest { code: &'static str, detail: String, errors: Vec<FieldError> },
+    /// 401: no valid credentials; the detail says what was wrong with them.
+    #[error("{0}")]
+    Unauthenticated(&'static str),
+    /// 403: the credentials are valid but the role may not do this.
+    #[error("{0}")]
+    Forbidden(String),
+    /// 301: the article has a new slug; REST redirects to it, GraphQL follows it.
+    #[error("the article moved to `{slug}`")]
+    Moved { slug: String },
     /// 404: nothing public answers to this address.
     #[error("{0} not found")]
     NotFound(&'static str),
     /// 405: the path exists but not with this method; `allow` lists the methods it has.
     #[error("method not allowed")]
     MethodNotAllowed { allow: String },
+    /// 409: the change conflicts with the current state (a record still in use …).
+    #[error("{detail}")]
+    Conflict { code: &'static str, detail: String },
+    /// 412: the client edited an older version than the stored one.
+    #[error("the article changed since version {expected}; it is now at version {current}")]
+    StaleVersion { expected: i32, current: i32 },
+    /// 428: a write that needs `If-Match` came without it.
+    #[error("send the article's ETag in `If-Match` (GraphQL: `expectedVersion`)")]
+    VersionRequired,
+    /// 429: too many attempts; try again after `retry_after` seconds.
+    #[error("too many attempts; try again in {retry_after} seconds")]
+    TooManyRequests { retry_after: u64 },
     /// 422: the request is well-formed but names something that does not exist or is
     /// inconsistent (an unknown category, a date range that ends before it starts).
     #[error("{detail}")]
@@ -54,6 +75,16 @@ impl AppError {
         }
     }
 
+    /// A 422 listing every invalid field of a submitted document.
+    pub fn invalid_fields(errors: Vec<FieldError>) -> Self {
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        AppError::Unprocessable {
+            code: "validation_failed",
+            detail: format!("invalid fields: {}", fields.join(", ")),
+            errors,
+        }
+    }
+
     /// A 422 for a parameter naming something unknown.
     pub fn unknown_value(field: &str, value: &str) -> Self {
         let message = format!("no {field} named `{value}`");
@@ -68,8 +99,15 @@ impl AppError {
     pub fn code(&self) -> &'static str {
         match self {
             AppError::BadRequest { code, .. } | AppError::Unprocessable { code, .. } => code,
+            AppError::Unauthenticated(_) => "unauthenticated",
+            AppError::Forbidden(_) => "forbidden",
+            AppError::Moved { .. } => "moved",
             AppError::NotFound(_) => "not_found",
             AppError::MethodNotAllowed { .. } => "method_not_allowed",
+            AppError::Conflict { code, .. } => code,
+            AppError::StaleVersion { .. } => "version_conflict",
+            AppError::VersionRequired => "version_required",
+            AppError::TooManyRequests { .. } => "rate_limited",
             AppError::Unavailable(_) => "unavailable",
             AppError::Internal(_) => "internal",
         }
@@ -78,8 +116,15 @@ impl AppError {
     fn title(&self) -> &'static str {
         match self {
             AppError::BadRequest { .. } => "Bad request",
+            AppError::Unauthenticated(_) => "Unauthenticated",
+            AppError::Forbidden(_) => "Forbidden",
+            AppError::Moved { .. } => "Moved permanently",
             AppError::NotFound(_) => "Not found",
             AppError::MethodNotAllowed { .. } => "Method not allowed",
+            AppError::Conflict { .. } => "Conflict",
+            AppError::StaleVersion { .. } => "Precondition failed",
+            AppError::VersionRequired => "Precondition required",
+            AppError::TooManyRequests { .. } => "Too many requests",
             AppError::Unprocessable { .. } => "Unprocessable request",
             AppError::Unavailable(_) => "Service unavailable",
             AppError::Internal(_) => "Internal server error",
@@ -121,8 +166,15 @@ impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
             AppError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            AppError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::Moved { .. } => StatusCode::MOVED_PERMANENTLY,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            AppError::Conflict { .. } => StatusCode::CONFLICT,
+            AppError::StaleVersion { .. } => StatusCode::PRECONDITION_FAILED,
+            AppError::VersionRequired => StatusCode::PRECONDITION_REQUIRED,
+            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -157,8 +209,20 @@ impl ResponseError for AppError {
         let mut response = HttpResponse::build(status);
         response.insert_header((header::CONTENT_TYPE, "application/problem+json"));
         response.insert_header((header::CACHE_CONTROL, "no-store"));
-        if let AppError::MethodNotAllowed { allow } = self {
-            response.insert_header((header::ALLOW, allow.as_str()));
+        match self {
+            AppError::MethodNotAllowed { allow } => {
+                response.insert_header((header::ALLOW, allow.as_str()));
+            }
+            AppError::Unauthenticated(_) => {
+                response.insert_header((header::WWW_AUTHENTICATE, "Bearer realm=\"bantin\""));
+            }
+            AppError::Moved { slug } => {
+                response.insert_header((header::LOCATION, format!("/api/v1/articles/{slug}")));
+            }
+            AppError::TooManyRequests { retry_after } => {
+                response.insert_header((header::RETRY_AFTER, retry_after.to_string()));
+            }
+            _ => {}
         }
         response.body(serde_json::to_vec(&problem).unwrap_or_default())
     }

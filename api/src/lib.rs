@@ -4,6 +4,7 @@
 //! what may be read), which read [`read_model`] documents prepared at write time. [`startup`]
 //! wires the server; [`cli`] is the `bantin` command.
 
+pub mod auth;
 pub mod cache;
 pub mod cli;
 pub mod config;

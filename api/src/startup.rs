@@ -18,6 +18,7 @@ use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::{
+    auth::{limiter::LoginLimits, tokens::TokenKeys},
     cache::ResponseCache,
     config::Settings,
     db,
@@ -27,8 +28,9 @@ use crate::{
     pagination::CursorKey,
     rest::{self, fallback::RouteTable},
     secrets, seed,
+    services::changes,
     services::site::load_snapshot,
-    state::AppState,
+    state::{AppState, Auth, Parts},
 };
 
 /// The OpenAPI document of the REST API, generated from the route registrations.
@@ -60,15 +62,25 @@ impl Application {
         let public_url = settings.public_url.clone().unwrap_or_else(|| format!("http://{local}"));
         let snapshot = load_snapshot(&db, &public_url).await?;
         let secret = secrets::cursor_secret(&settings)?;
-        let state = web::Data::new(AppState::new(
+        let watcher_db = db::connect_one(&settings).await?;
+        let auth = Auth {
+            tokens: TokenKeys::from_settings(&settings)?,
+            login_limits: LoginLimits::new(settings.login_per_address, settings.login_per_account),
+            access_ttl_secs: i64::from(settings.access_token_ttl),
+            refresh_ttl_days: i64::from(settings.refresh_token_days),
+            preview_ttl_secs: i64::from(settings.preview_token_ttl),
+        };
+        let state = web::Data::new(AppState::new(Parts {
             db,
-            CursorKey::new(&secret),
-            ResponseCache::new(settings.cache, settings.cache_entries),
-            settings.media_dir(),
-            public_url.clone(),
+            cursor_key: CursorKey::new(&secret),
+            cache: ResponseCache::new(settings.cache, settings.cache_entries),
+            media_dir: settings.media_dir(),
+            public_url: public_url.clone(),
             snapshot,
             metrics,
-        ));
+            auth,
+        }));
+        changes::watch(Arc::downgrade(&state.clone().into_inner()), watcher_db);
         let schema = web::Data::new(graphql::schema(settings.graphql_limits()));
         let openapi = openapi();
         let routes = web::Data::new(RouteTable::from_openapi(&openapi));
@@ -76,6 +88,9 @@ impl Application {
 
         let query_config = web::QueryConfig::default()
             .error_handler(|err, _req| AppError::bad_param("query", format!("is malformed: {err}")).into());
+        let json_config = web::JsonConfig::default()
+            .limit(2 * 1024 * 1024)
+            .error_handler(|err, _req| AppError::bad_param("body", format!("is not the expected JSON: {err}")).into());
         let path_config = web::PathConfig::default()
             .error_handler(|err, _req| AppError::bad_param("path", format!("is malformed: {err}")).into());
 
@@ -87,6 +102,7 @@ impl Application {
                 .app_data(schema.clone())
                 .app_data(query_config.clone())
                 .app_data(path_config.clone())
+                .app_data(json_config.clone())
                 .wrap_fn(|req, srv| {
                     let id = req.extensions().get::<RequestId>().map(ToString::to_string);
                     actix_web::dev::Service::call(srv, req).map(move |res| {

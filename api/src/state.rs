@@ -8,9 +8,22 @@ use std::{
 use sea_orm::DatabaseConnection;
 
 use crate::{
-    cache::ResponseCache, metrics::Metrics, pagination::CursorKey, services::site::Snapshot,
+    auth::{limiter::LoginLimits, tokens::TokenKeys},
+    cache::ResponseCache,
+    metrics::Metrics,
+    pagination::CursorKey,
+    services::site::{Snapshot, load_snapshot},
     services::visibility::Schedule,
 };
+
+/// Token keys and lifetimes, and the login limits.
+pub struct Auth {
+    pub tokens: TokenKeys,
+    pub login_limits: LoginLimits,
+    pub access_ttl_secs: i64,
+    pub refresh_ttl_days: i64,
+    pub preview_ttl_secs: i64,
+}
 
 pub struct AppState {
     pub db: DatabaseConnection,
@@ -21,28 +34,34 @@ pub struct AppState {
     pub media_dir: PathBuf,
     /// This API's public origin, e.g. `https://api.example.vn`.
     pub public_url: String,
+    pub auth: Auth,
     snapshot: RwLock<Arc<Snapshot>>,
 }
 
+/// What [`AppState::new`] is made of.
+pub struct Parts {
+    pub db: DatabaseConnection,
+    pub cursor_key: CursorKey,
+    pub cache: ResponseCache,
+    pub media_dir: PathBuf,
+    pub public_url: String,
+    pub snapshot: Snapshot,
+    pub metrics: Arc<Metrics>,
+    pub auth: Auth,
+}
+
 impl AppState {
-    pub fn new(
-        db: DatabaseConnection,
-        cursor_key: CursorKey,
-        cache: ResponseCache,
-        media_dir: PathBuf,
-        public_url: String,
-        snapshot: Snapshot,
-        metrics: Arc<Metrics>,
-    ) -> Self {
+    pub fn new(parts: Parts) -> Self {
         AppState {
-            db,
-            cursor_key,
-            cache,
+            db: parts.db,
+            cursor_key: parts.cursor_key,
+            cache: parts.cache,
             schedule: Schedule::default(),
-            metrics,
-            media_dir,
-            public_url,
-            snapshot: RwLock::new(Arc::new(snapshot)),
+            metrics: parts.metrics,
+            media_dir: parts.media_dir,
+            public_url: parts.public_url,
+            auth: parts.auth,
+            snapshot: RwLock::new(Arc::new(parts.snapshot)),
         }
     }
 
@@ -53,5 +72,19 @@ impl AppState {
             Ok(guard) => guard.clone(),
             Err(poisoned) => poisoned.into_inner().clone(),
         }
+    }
+
+    /// Forgets everything derived from content after a write (here or, seen through the
+    /// content generation, in another process): cached responses, the next scheduled
+    /// publication, and the site and category snapshot.
+    pub async fn content_changed(&self) -> anyhow::Result<()> {
+        self.cache.clear();
+        self.schedule.forget();
+        let fresh = Arc::new(load_snapshot(&self.db, &self.public_url).await?);
+        match self.snapshot.write() {
+            Ok(mut guard) => *guard = fresh,
+            Err(poisoned) => *poisoned.into_inner() = fresh,
+        }
+        Ok(())
     }
 }

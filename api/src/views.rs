@@ -10,6 +10,7 @@ use utoipa::ToSchema;
 use crate::{
     domain::dates::display_vi,
     read_model::{BlockDoc, Byline, CategoryRef, DetailDoc, ImageDoc, Source, SummaryDoc, TagRef},
+    services::editorial::{Editorial, EditorialBrief},
 };
 
 /// An image ready to render.
@@ -61,6 +62,9 @@ pub struct ArticleSummary {
     #[schema(example = "Thứ Ba, 20/09/2022 13:00")]
     pub published_at_display: String,
     pub reading_minutes: i32,
+    /// Status and version; only in answers to a signed-in newsroom account.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub editorial: Option<EditorialBrief>,
 }
 
 /// One block of an article body.
@@ -121,6 +125,9 @@ pub struct ArticleDetail {
     pub published_at_display: String,
     #[schema(value_type = String, format = DateTime)]
     pub updated_at: DateTime<FixedOffset>,
+    /// Status, version and editable content; only in answers to a signed-in newsroom account.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub editorial: Option<Box<Editorial>>,
 }
 
 /// What turns stored documents into served views.
@@ -172,6 +179,7 @@ impl Presenter {
             published_at,
             published_at_display,
             reading_minutes: doc.reading_minutes,
+            editorial: None,
         }
     }
 
@@ -215,6 +223,7 @@ impl Presenter {
             published_at,
             published_at_display,
             updated_at: doc.updated_at.with_timezone(&self.tz).fixed_offset(),
+            editorial: None,
         }
     }
 }

@@ -30,6 +30,8 @@ pub struct Model {
     pub deleted_at: Option<DateTimeUtc>,
     pub summary_doc: String,
     pub detail_doc: String,
+    /// The account that created the article (authors may edit only their own drafts).
+    pub created_by: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

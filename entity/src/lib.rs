@@ -7,10 +7,15 @@
 pub mod article;
 pub mod article_author;
 pub mod article_media;
+pub mod article_revision;
+pub mod article_slug;
 pub mod article_tag;
+pub mod audit_entry;
 pub mod author;
 pub mod category;
 pub mod media;
+pub mod refresh_token;
 pub mod site;
 pub mod social_link;
 pub mod tag;
+pub mod user;

@@ -3,6 +3,7 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261127_000001_content_model;
+mod m20261128_000001_editorial;
 
 /// Runs Bantin's migrations in order; `bantin migrate` and server start-up both use it.
 pub struct Migrator;
@@ -10,6 +11,6 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261127_000001_content_model::Migration)]
+        vec![Box::new(m20261127_000001_content_model::Migration), Box::new(m20261128_000001_editorial::Migration)]
     }
 }

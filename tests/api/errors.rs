@@ -74,16 +74,17 @@ async fn unknown_resources_are_404_problems() {
 #[tokio::test]
 async fn a_method_the_route_lacks_is_405_with_allow() {
     let app = spawn_app().await;
-    for (method, path) in [
-        (reqwest::Method::POST, "/api/v1/articles"),
-        (reqwest::Method::DELETE, "/api/v1/site"),
-        (reqwest::Method::PUT, "/api/v1/articles/some-slug"),
-        (reqwest::Method::PATCH, "/api/v1/categories/thoi-su"),
-        (reqwest::Method::from_bytes(b"TRACE").expect("method"), "/api/v1/tags"),
+    for (method, path, allow) in [
+        (reqwest::Method::PUT, "/api/v1/articles", "GET, HEAD, POST"),
+        (reqwest::Method::DELETE, "/api/v1/site", "GET, HEAD"),
+        (reqwest::Method::PUT, "/api/v1/articles/some-slug", "GET, HEAD, PATCH, DELETE"),
+        (reqwest::Method::GET, "/api/v1/articles/some-slug/publish", "POST"),
+        (reqwest::Method::PATCH, "/api/v1/categories/thoi-su", "GET, HEAD"),
+        (reqwest::Method::from_bytes(b"TRACE").expect("method"), "/api/v1/tags", "GET, HEAD"),
     ] {
         let reply = app.request(method.clone(), path, &[]).await;
         assert_eq!(reply.status, 405, "{method} {path}");
-        assert_eq!(reply.header("allow"), Some("GET, HEAD"), "{method} {path}");
+        assert_eq!(reply.header("allow"), Some(allow), "{method} {path}");
         assert_eq!(reply.json()["code"], "method_not_allowed");
     }
 }

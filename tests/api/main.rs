@@ -3,6 +3,7 @@
 
 mod articles;
 mod caching;
+mod editorial;
 mod errors;
 mod graphql;
 mod graphql_http;

@@ -17,8 +17,8 @@ async fn the_document_is_served_and_describes_every_operation() {
     let paths = doc["paths"].as_object().expect("paths");
     for path in [
         "/api/v1/articles",
-        "/api/v1/articles/{slug}",
-        "/api/v1/articles/{slug}/related",
+        "/api/v1/articles/{article}",
+        "/api/v1/articles/{article}/related",
         "/api/v1/categories",
         "/api/v1/categories/{slug}",
         "/api/v1/authors",
@@ -35,6 +35,34 @@ async fn the_document_is_served_and_describes_every_operation() {
         assert!(get["operationId"].is_string(), "{path} has an operation id");
         assert!(get["summary"].is_string(), "{path} has a summary");
     }
+    for (method, path) in [
+        ("post", "/api/v1/articles"),
+        ("patch", "/api/v1/articles/{article}"),
+        ("delete", "/api/v1/articles/{article}"),
+        ("post", "/api/v1/articles/{article}/submit"),
+        ("post", "/api/v1/articles/{article}/publish"),
+        ("post", "/api/v1/articles/{article}/unpublish"),
+        ("post", "/api/v1/articles/{article}/archive"),
+        ("post", "/api/v1/articles/{article}/restore"),
+        ("post", "/api/v1/articles/{article}/purge"),
+        ("get", "/api/v1/articles/{article}/revisions"),
+        ("post", "/api/v1/articles/{article}/revisions/{revision}/restore"),
+        ("post", "/api/v1/articles/{article}/preview-token"),
+        ("get", "/api/v1/me"),
+        ("get", "/api/v1/users"),
+        ("post", "/api/v1/users"),
+        ("patch", "/api/v1/users/{id}"),
+        ("get", "/api/v1/audit"),
+    ] {
+        let operation = &paths[path][method];
+        assert!(operation["operationId"].is_string(), "{method} {path} is documented");
+        assert_eq!(operation["security"][0]["bearer"], serde_json::json!([]), "{method} {path} names its security");
+        assert!(operation["responses"]["401"].is_object(), "{method} {path} documents 401");
+    }
+    for path in ["/api/v1/auth/login", "/api/v1/auth/refresh", "/api/v1/auth/logout"] {
+        assert!(paths[path]["post"]["operationId"].is_string(), "{path} is documented");
+    }
+    assert_eq!(doc["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
     let problem = &doc["paths"]["/api/v1/articles"]["get"]["responses"]["400"]["content"]["application/problem+json"];
     assert!(problem.is_object(), "errors are documented as problem+json");
     let yaml = app.get("/openapi.yaml").await;

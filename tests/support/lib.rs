@@ -32,13 +32,26 @@ pub struct Options {
     pub introspection: bool,
     /// Reuse this data folder and database (to restart a server on the same data).
     pub reuse: Option<(PathBuf, String)>,
+    pub access_token_ttl: u32,
+    pub preview_token_ttl: u32,
+    pub login_per_address: u32,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { cache: true, introspection: true, reuse: None }
+        Options {
+            cache: true,
+            introspection: true,
+            reuse: None,
+            access_token_ttl: 900,
+            preview_token_ttl: 3_600,
+            login_per_address: 1_000,
+        }
     }
 }
+
+/// The HS256 secret test servers sign tokens with, so tests can forge tokens on purpose.
+pub const TEST_JWT_SECRET: &str = "a test secret that is long enough to sign tokens";
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 
@@ -88,6 +101,16 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         db_pool: 4,
         public_url: None,
         secret_key: Some("a test secret that is long enough to sign cursors".into()),
+        jwt_secret: Some(TEST_JWT_SECRET.into()),
+        jwt_private_key: None,
+        jwt_public_key: None,
+        jwt_issuer: "bantin".into(),
+        jwt_audience: "bantin-api".into(),
+        access_token_ttl: options.access_token_ttl,
+        refresh_token_days: 30,
+        preview_token_ttl: options.preview_token_ttl,
+        login_per_address: options.login_per_address,
+        login_per_account: 5,
         cache: options.cache,
         cache_entries: 1_000,
         graphql_max_depth: 10,
@@ -153,16 +176,7 @@ impl TestApp {
     }
 
     pub async fn request(&self, method: reqwest::Method, path: &str, headers: &[(&str, &str)]) -> Reply {
-        let mut request = self.client.request(method, format!("{}{path}", self.address));
-        for (name, value) in headers {
-            request = request.header(*name, *value);
-        }
-        let response = request.send().await.expect("request sent");
-        Reply {
-            status: response.status().as_u16(),
-            headers: response.headers().clone(),
-            body: response.text().await.expect("body read"),
-        }
+        self.send(method.as_str(), path, None, None, headers).await
     }
 
     /// GETs a path that must answer 200 with JSON.
@@ -194,19 +208,7 @@ impl TestApp {
 
     /// POSTs a GraphQL query; returns the whole reply.
     pub async fn graphql(&self, query: &str, variables: Value) -> Reply {
-        let response = self
-            .client
-            .post(format!("{}/graphql", self.address))
-            .header("accept", "application/graphql-response+json")
-            .json(&serde_json::json!({ "query": query, "variables": variables }))
-            .send()
-            .await
-            .expect("request sent");
-        Reply {
-            status: response.status().as_u16(),
-            headers: response.headers().clone(),
-            body: response.text().await.expect("body read"),
-        }
+        self.graphql_as(None, query, variables).await
     }
 
     /// POSTs a GraphQL query that must succeed; returns `data`.
@@ -254,4 +256,147 @@ pub fn anatomy_slug() -> String {
     )
     .expect("slug")
     .to_string()
+}
+
+/// A signed-in newsroom account of a test server.
+#[derive(Clone, Debug)]
+pub struct Account {
+    pub id: i64,
+    pub email: String,
+    pub password: String,
+    pub token: String,
+    pub refresh_token: String,
+}
+
+static ACCOUNTS: AtomicU32 = AtomicU32::new(0);
+
+impl TestApp {
+    /// Creates an account with `role` (admin, editor, author) and signs it in.
+    pub async fn account(&self, role: &str) -> Account {
+        self.account_linked(role, None).await
+    }
+
+    /// Like [`TestApp::account`], signing articles as author profile `author_id`.
+    pub async fn account_linked(&self, role: &str, author_id: Option<i64>) -> Account {
+        let n = ACCOUNTS.fetch_add(1, Ordering::Relaxed);
+        let email = format!("{role}{n}@toasoan.example.vn");
+        let password = format!("mật khẩu thử {n} đủ dài");
+        let db = Database::connect(&self.database_url).await.expect("connect to the test database");
+        let user = bantin_api::services::users::create(
+            &db,
+            None,
+            bantin_api::services::users::NewUser {
+                email: email.clone(),
+                display_name: format!("Người thử {n}"),
+                role: bantin_api::services::permissions::Role::parse(role).expect("a known role"),
+                password: password.clone(),
+                author_id,
+            },
+        )
+        .await
+        .expect("account created");
+        let session = self
+            .send(
+                "POST",
+                "/api/v1/auth/login",
+                None,
+                Some(serde_json::json!({ "email": email, "password": password })),
+                &[],
+            )
+            .await;
+        assert_eq!(session.status, 200, "login: {}", session.body);
+        let session = session.json();
+        Account {
+            id: user.id,
+            email,
+            password,
+            token: session["access_token"].as_str().expect("access token").to_owned(),
+            refresh_token: session["refresh_token"].as_str().expect("refresh token").to_owned(),
+        }
+    }
+
+    /// Any request, with an optional bearer token and JSON body.
+    pub async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+        headers: &[(&str, &str)],
+    ) -> Reply {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).expect("an HTTP method");
+        let mut request = self.client.request(method, format!("{}{path}", self.address));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let response = request.send().await.expect("request sent");
+        Reply {
+            status: response.status().as_u16(),
+            headers: response.headers().clone(),
+            body: response.text().await.expect("body read"),
+        }
+    }
+
+    /// POSTs a GraphQL operation with a bearer token.
+    pub async fn graphql_as(&self, token: Option<&str>, query: &str, variables: Value) -> Reply {
+        let mut request = self
+            .client
+            .post(format!("{}/graphql", self.address))
+            .header("accept", "application/graphql-response+json")
+            .json(&serde_json::json!({ "query": query, "variables": variables }));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.expect("request sent");
+        Reply {
+            status: response.status().as_u16(),
+            headers: response.headers().clone(),
+            body: response.text().await.expect("body read"),
+        }
+    }
+
+    /// Creates a draft through the API as `token`; returns the article as answered.
+    pub async fn create_article(&self, token: &str, fields: Value) -> Value {
+        let reply = self.send("POST", "/api/v1/articles", Some(token), Some(fields), &[]).await;
+        assert_eq!(reply.status, 201, "create: {}", reply.body);
+        reply.json()
+    }
+
+    /// Ids of a demo category, tag, author and photo, for building articles.
+    pub async fn demo_ids(&self) -> DemoIds {
+        let article = self.get_json(&format!("/api/v1/articles/{}", anatomy_slug())).await;
+        let image = article["body"]
+            .as_array()
+            .expect("body")
+            .iter()
+            .find(|b| b["type"] == "image")
+            .expect("an image block")["image"]["id"]
+            .as_i64()
+            .expect("image id");
+        DemoIds {
+            category: article["category"]["id"].as_i64().expect("category id"),
+            category_slug: article["category"]["slug"].as_str().expect("category slug").to_owned(),
+            tag: article["tags"][0]["id"].as_i64().expect("tag id"),
+            tag_slug: article["tags"][0]["slug"].as_str().expect("tag slug").to_owned(),
+            author: article["authors"][0]["id"].as_i64().expect("author id"),
+            image,
+        }
+    }
+}
+
+/// Ids from the demo content.
+#[derive(Clone, Debug)]
+pub struct DemoIds {
+    pub category: i64,
+    pub category_slug: String,
+    pub tag: i64,
+    pub tag_slug: String,
+    pub author: i64,
+    pub image: i64,
 }

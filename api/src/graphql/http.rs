@@ -9,8 +9,14 @@ use async_graphql::{
 };
 use serde_json::json;
 
-use super::{BantinSchema, loaders::Loaders};
+use super::{
+    BantinSchema,
+    loaders::Loaders,
+    mutation::ClientAddress,
+    readonly::{self, ViaGet},
+};
 use crate::{
+    auth::{self, Viewer},
     error::{AppError, AppResult},
     rest::respond::{self, Computed, Fresh},
     state::AppState,
@@ -56,13 +62,37 @@ fn not_acceptable() -> HttpResponse {
     request_error(StatusCode::NOT_ACCEPTABLE, JSON, "accept application/graphql-response+json or application/json")
 }
 
-/// Executes a request; returns the body and whether it failed before execution.
+/// How an execution went, for the status code.
+struct Outcome {
+    body: Vec<u8>,
+    /// Failed before execution (no `data`).
+    request_failed: bool,
+    /// No errors at all.
+    ok: bool,
+    /// A mutation arrived over GET by persisted-query hash.
+    write_over_get: bool,
+}
+
+/// Executes a request for `viewer`.
 async fn execute(
     schema: &BantinSchema,
     state: &web::Data<AppState>,
+    viewer: Viewer,
+    req: &HttpRequest,
     request: async_graphql::Request,
-) -> AppResult<(Vec<u8>, bool, bool)> {
-    let response = schema.execute(request.data(state.clone()).data(Loaders::new(state))).await;
+) -> AppResult<Outcome> {
+    let client = req.peer_addr().map_or_else(|| "unknown".to_owned(), |a| a.ip().to_string());
+    let mut request = request.data(state.clone()).data(Loaders::new(state)).data(viewer).data(ClientAddress(client));
+    if req.method() == actix_web::http::Method::GET {
+        request = request.data(ViaGet);
+    }
+    let response = schema.execute(request).await;
+    let write_over_get = response.errors.iter().any(|e| {
+        e.extensions
+            .as_ref()
+            .and_then(|x| x.get("code"))
+            .is_some_and(|c| *c == async_graphql::Value::from(readonly::CODE))
+    });
     let request_failed = response.data == async_graphql::Value::Null && !response.errors.is_empty();
     let ok = response.is_ok();
     // A request that never executed has no `data` entry at all (GraphQL over HTTP §7).
@@ -72,14 +102,42 @@ async fn execute(
         serde_json::to_vec(&response)
     }
     .map_err(|e| AppError::Internal(e.into()))?;
-    Ok((body, request_failed, ok))
+    Ok(Outcome { body, request_failed, ok, write_over_get })
 }
 
-fn executed(media: &'static str, body: Vec<u8>, request_failed: bool) -> HttpResponse {
+/// The request's viewer; a bad token is answered before anything runs.
+async fn viewer_or_reply(
+    req: &HttpRequest,
+    state: &AppState,
+    media: &'static str,
+) -> AppResult<Result<Viewer, HttpResponse>> {
+    match auth::viewer(req, state).await {
+        Ok(viewer) => Ok(Ok(viewer)),
+        Err(err @ AppError::Unauthenticated(_)) => Ok(Err(HttpResponse::Unauthorized()
+            .content_type(media)
+            .insert_header((header::CACHE_CONTROL, "no-store"))
+            .insert_header((header::WWW_AUTHENTICATE, "Bearer realm=\"bantin\""))
+            .json(json!({ "errors": [{ "message": err.to_string(), "extensions": { "code": err.code() } }] })))),
+        Err(other) => Err(other),
+    }
+}
+
+fn executed(media: &'static str, outcome: Outcome) -> HttpResponse {
+    if outcome.write_over_get {
+        return HttpResponse::MethodNotAllowed()
+            .insert_header((header::ALLOW, "POST"))
+            .content_type(media)
+            .body(outcome.body);
+    }
     // With application/json the specification keeps 200 for GraphQL errors; the newer media
     // type reports requests that could not execute as 400.
-    let status = if request_failed && media == GRAPHQL_RESPONSE { StatusCode::BAD_REQUEST } else { StatusCode::OK };
-    HttpResponse::build(status).content_type(media).insert_header((header::CACHE_CONTROL, "no-store")).body(body)
+    let status =
+        if outcome.request_failed && media == GRAPHQL_RESPONSE { StatusCode::BAD_REQUEST } else { StatusCode::OK };
+    HttpResponse::build(status)
+        .content_type(media)
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header((header::VARY, "Authorization"))
+        .body(outcome.body)
 }
 
 /// Whether the named (or only) operation of `query` is a mutation or subscription.
@@ -120,19 +178,26 @@ pub async fn graphql_get(
             .content_type(media)
             .json(json!({ "errors": [{ "message": "mutations must be sent with POST" }] })));
     }
+    let viewer = match viewer_or_reply(&req, &state, media).await? {
+        Ok(viewer) => viewer,
+        Err(reply) => return Ok(reply),
+    };
+    if !matches!(viewer, Viewer::Public) {
+        return Ok(executed(media, execute(&schema, &state, viewer, &req, request).await?));
+    }
     let key = format!("{media} {}", req.uri());
     respond::cached(&req, &state, key, media, || async {
-        let (body, request_failed, ok) = execute(&schema, &state, request).await?;
-        Ok(if ok {
-            Computed::Store(Fresh { body, link: None })
+        let outcome = execute(&schema, &state, Viewer::Public, &req, request).await?;
+        Ok(if outcome.ok {
+            Computed::Store(Fresh { body: outcome.body, link: None })
         } else {
-            Computed::Pass(executed(media, body, request_failed))
+            Computed::Pass(executed(media, outcome))
         })
     })
     .await
 }
 
-/// Queries (and, later, mutations) over POST with a JSON body.
+/// Queries and mutations over POST with a JSON body.
 pub async fn graphql_post(
     req: HttpRequest,
     body: web::Bytes,
@@ -156,8 +221,11 @@ pub async fn graphql_post(
         Ok(request) => request,
         Err(err) => return Ok(request_error(StatusCode::BAD_REQUEST, media, &err.to_string())),
     };
-    let (body, request_failed, _) = execute(&schema, &state, request).await?;
-    Ok(executed(media, body, request_failed))
+    let viewer = match viewer_or_reply(&req, &state, media).await? {
+        Ok(viewer) => viewer,
+        Err(reply) => return Ok(reply),
+    };
+    Ok(executed(media, execute(&schema, &state, viewer, &req, request).await?))
 }
 
 /// Checks the request object against the specification before handing it to the engine.

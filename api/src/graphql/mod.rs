@@ -5,18 +5,26 @@
 pub mod errors;
 pub mod http;
 pub mod loaders;
+pub mod mutation;
 mod ordering;
 pub mod query;
+pub mod readonly;
 pub mod types;
 
 use async_graphql::{
-    EmptyMutation, EmptySubscription, Schema,
+    Context, EmptySubscription, Schema,
     extensions::apollo_persisted_queries::{ApolloPersistedQueries, LruCacheStorage},
 };
 
-use self::query::QueryRoot;
+use self::{mutation::MutationRoot, query::QueryRoot};
+use crate::auth::Viewer;
 
-pub type BantinSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
+pub type BantinSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+
+/// Who sent the request, attached by the HTTP handler.
+pub(crate) fn viewer<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Viewer> {
+    ctx.data::<Viewer>()
+}
 
 /// Limits applied before a query executes.
 #[derive(Clone, Copy, Debug)]
@@ -36,11 +44,12 @@ impl Default for Limits {
 
 /// The schema, without request data; `http` attaches the state and loaders per request.
 pub fn schema(limits: Limits) -> BantinSchema {
-    let mut builder = Schema::build(QueryRoot, EmptyMutation, EmptySubscription)
+    let mut builder = Schema::build(QueryRoot, MutationRoot, EmptySubscription)
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)
         .extension(ApolloPersistedQueries::new(LruCacheStorage::new(4_096)))
         .extension(ordering::QueryOrder)
+        .extension(readonly::ReadOnlyGet)
         .data(limits);
     if !limits.introspection {
         builder = builder.disable_introspection();

@@ -11,27 +11,85 @@ use super::{
 };
 use crate::{
     error::AppError,
-    services::{articles, authors, site, tags},
+    graphql::viewer,
+    services::{
+        audit::{self, AuditEntry},
+        authors,
+        editorial::{
+            reads::{self, StatusFilter},
+            revisions,
+        },
+        site, tags,
+        users::{self, User},
+    },
 };
 
-/// What a frontend can read. Only public content: published (or scheduled and due), not deleted.
+/// One stored state of an article.
+pub struct Revision(revisions::Revision);
+
+/// One stored state of an article.
+#[Object(name = "Revision")]
+impl Revision {
+    /// The revision id (`restoreRevision(revisionId:)`).
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    /// The article's version after this change.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
+    /// The account that made the change.
+    async fn actor_id(&self) -> Option<ID> {
+        self.0.actor_id.map(|id| ID(id.to_string()))
+    }
+
+    /// create, update, submit, publish, unpublish, archive, trash, restore, restore_revision.
+    async fn action(&self) -> &str {
+        &self.0.action
+    }
+
+    /// Names of the fields the change touched.
+    async fn changes(&self) -> &[String] {
+        &self.0.changes
+    }
+
+    /// When the change was made.
+    async fn created_at(&self) -> chrono::DateTime<chrono::Utc> {
+        self.0.created_at
+    }
+
+    /// The whole editable content after the change, as REST's `ArticleContent`.
+    async fn content(&self) -> async_graphql::Json<&crate::services::editorial::content::ArticleContent> {
+        async_graphql::Json(&self.0.content)
+    }
+}
+
+/// What a frontend can read: public content (published, or scheduled and due, not deleted),
+/// and, with a newsroom token, what the account's role may read.
 pub struct QueryRoot;
 
-/// What a frontend can read. Only public content: published (or scheduled and due), not deleted.
+/// What a frontend can read: public content (published, or scheduled and due, not deleted),
+/// and, with a newsroom token, what the account's role may read.
 #[Object(name = "Query")]
 impl QueryRoot {
-    /// A public article by slug or by id (give one). Null when nothing public matches.
+    /// An article by slug (a former slug works too) or by id; give one. Null when nothing
+    /// public matches. With a newsroom token: any article the role may read; with a preview
+    /// token: that token's article, whatever its status.
     async fn article(&self, ctx: &Context<'_>, slug: Option<String>, id: Option<ID>) -> Result<Option<Article>> {
         let state = state(ctx)?;
-        let found = match (slug, id) {
-            (Some(slug), None) => articles::get(state, &slug).await,
+        let viewer = viewer(ctx)?;
+        let key = match (slug, id) {
+            (Some(slug), None) => slug,
             (None, Some(id)) => {
-                let id = id.parse::<i64>().map_err(|_| gql(AppError::bad_param("id", "must be an article id")))?;
-                articles::details_by_ids(state, &[id])
-                    .await
-                    .and_then(|mut found| found.remove(&id).ok_or(AppError::NotFound("article")))
+                id.parse::<i64>().map_err(|_| gql(AppError::bad_param("id", "must be an article id")))?.to_string()
             }
             _ => return Err(gql(AppError::bad_param("slug", "give exactly one of `slug` and `id`"))),
+        };
+        let found = match reads::article_for(state, viewer, &key).await {
+            Err(AppError::Moved { slug }) => reads::article_for(state, viewer, &slug).await,
+            other => other,
         };
         match found {
             Ok(detail) => Ok(Some(Article::from_detail(detail))),
@@ -93,6 +151,62 @@ impl QueryRoot {
             Err(AppError::NotFound(_)) => Ok(None),
             Err(other) => Err(gql(other)),
         }
+    }
+
+    /// The signed-in account.
+    async fn me(&self, ctx: &Context<'_>) -> Result<User> {
+        let actor = viewer(ctx)?.clone().require().map_err(gql)?;
+        users::me(state(ctx)?, &actor).await.map_err(gql)
+    }
+
+    /// Newsroom list: articles of one status (or the trash), most recently changed first.
+    /// Authors see their own. Needs an access token.
+    #[graphql(complexity = "first.unwrap_or(20).clamp(0, 100) as usize * child_complexity")]
+    async fn newsroom_articles(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "draft, in_review, scheduled, published, archived or trash")] status: String,
+        #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Page number from 1 (default 1).")] page: Option<i32>,
+    ) -> Result<Vec<Article>> {
+        let actor = viewer(ctx)?.clone().require().map_err(gql)?;
+        let filter = StatusFilter::parse(&status).map_err(gql)?;
+        let first = u64::try_from(first.unwrap_or(20)).ok().filter(|n| (1..=100).contains(n));
+        let first = first.ok_or_else(|| gql(AppError::bad_param("first", "must be from 1 to 100")))?;
+        let page = u64::try_from(page.unwrap_or(1)).ok().filter(|n| (1..=10_000).contains(n));
+        let page = page.ok_or_else(|| gql(AppError::bad_param("page", "must be from 1 to 10000")))?;
+        let list = reads::list(state(ctx)?, &actor, filter, first, page).await.map_err(gql)?;
+        Ok(list.data.into_iter().map(Article::from_summary).collect())
+    }
+
+    /// The revisions of an article, newest first. Needs an access token.
+    async fn revisions(&self, ctx: &Context<'_>, article_id: ID) -> Result<Vec<Revision>> {
+        let actor = viewer(ctx)?.clone().require().map_err(gql)?;
+        let id = article_id.parse::<i64>().map_err(|_| gql(AppError::bad_param("articleId", "must be an id")))?;
+        let list = revisions::list(state(ctx)?, &actor, id).await.map_err(gql)?;
+        Ok(list.into_iter().map(Revision).collect())
+    }
+
+    /// Newsroom accounts (admins).
+    async fn users(&self, ctx: &Context<'_>) -> Result<Vec<User>> {
+        let actor = viewer(ctx)?.clone().require().map_err(gql)?;
+        users::list(state(ctx)?, &actor).await.map_err(gql)
+    }
+
+    /// The audit trail, newest first (admins).
+    async fn audit_log(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many, 1 to 200 (default 50).")] first: Option<i32>,
+        #[graphql(desc = "Only entries older than this id.")] before: Option<ID>,
+    ) -> Result<Vec<AuditEntry>> {
+        let actor = viewer(ctx)?.clone().require().map_err(gql)?;
+        let first = u64::try_from(first.unwrap_or(50)).ok().filter(|n| (1..=200).contains(n));
+        let first = first.ok_or_else(|| gql(AppError::bad_param("first", "must be from 1 to 200")))?;
+        let before = before
+            .map(|b| b.parse::<i64>().map_err(|_| gql(AppError::bad_param("before", "must be an id"))))
+            .transpose()?;
+        audit::list(state(ctx)?, &actor, first, before).await.map_err(gql)
     }
 
     /// The portal's settings.

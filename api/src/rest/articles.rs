@@ -1,14 +1,19 @@
 //! `/api/v1/articles`: the public article list, article page and related news.
 
-use actix_web::{HttpRequest, HttpResponse, get, web};
+use actix_web::{HttpRequest, HttpResponse, get, http::StatusCode, web};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::respond::{self, Fresh};
+use super::{
+    editorial,
+    respond::{self, Fresh},
+};
 use crate::{
+    auth::{self, Viewer},
     error::{AppError, AppResult, Problem},
     pagination::{Page, PageRequest},
     services::articles::{self, ArticleFilter, RawFilter},
+    services::editorial::reads::{self, StatusFilter},
     state::AppState,
     views::{ArticleDetail, ArticleSummary},
 };
@@ -42,6 +47,10 @@ pub struct ListArticlesParams {
     /// Cannot be combined with `cursor`.
     #[param(value_type = Option<u32>, minimum = 1, maximum = 10000)]
     page: Option<String>,
+    /// Newsroom only (needs a token): list articles of this status instead, most recently
+    /// changed first, each with `editorial`. Authors see their own. Pages by `page`.
+    #[param(pattern = "^(draft|in_review|scheduled|published|archived|trash)$")]
+    status: Option<String>,
 }
 
 /// List public articles, newest first.
@@ -57,8 +66,10 @@ pub struct ListArticlesParams {
             headers(("ETag" = String), ("Cache-Control" = String), ("Link" = String, description = "RFC 8288 links to other pages"))),
         (status = 304, description = "Not modified since the `If-None-Match` ETag"),
         (status = 400, description = "A malformed parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`status` was given without a valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A filter names an unknown category, tag or author", body = Problem, content_type = "application/problem+json"),
-    )
+    ),
+    security((), ("bearer" = []))
 )]
 #[get("/articles")]
 pub async fn list_articles(
@@ -66,6 +77,15 @@ pub async fn list_articles(
     state: web::Data<AppState>,
     params: web::Query<ListArticlesParams>,
 ) -> AppResult<HttpResponse> {
+    if let Some(status) = params.status.as_deref().filter(|s| !s.is_empty()) {
+        let filter = StatusFilter::parse(status)?;
+        let actor = auth::viewer(&req, &state).await?.require()?;
+        if params.cursor.as_deref().is_some_and(|c| !c.is_empty()) {
+            return Err(AppError::bad_param("cursor", "newsroom lists page by `page`"));
+        }
+        let page = PageRequest::parse(&state.cursor_key, 0, params.limit.as_deref(), None, params.page.as_deref())?;
+        return respond::private_json(&reads::list(&state, &actor, filter, page.limit, page.page.unwrap_or(1)).await?);
+    }
     let tz = state.snapshot().presenter.tz;
     let raw = RawFilter {
         category: params.category.as_deref(),
@@ -90,28 +110,48 @@ pub async fn list_articles(
     .await
 }
 
-/// Get a public article by slug.
+/// Get an article by slug or id.
 ///
 /// The whole article page: body blocks with images resolved (URL, size, alt, caption,
 /// credit), bylines in order, category breadcrumb, tags, source, SEO fields, the public URL,
 /// and the publication time in the site's time zone with a Vietnamese display string.
+/// A former slug answers 301 to the current one. With a newsroom token, any article the role
+/// may read, with `editorial` and its version as the `ETag`; with a preview token, that
+/// token's article whatever its status.
 #[utoipa::path(
     operation_id = "get_article",
     tag = "articles",
-    params(("slug" = String, Path, description = "Article slug", example = "kiem-tra-nghi-quyet-tai-le-chan")),
+    params(("article" = String, Path, description = "Article slug, or its numeric id", example = "kiem-tra-nghi-quyet-tai-le-chan")),
     responses(
         (status = 200, description = "The article", body = ArticleDetail, headers(("ETag" = String), ("Cache-Control" = String))),
+        (status = 301, description = "A former slug: `Location` names the current one", body = Problem, content_type = "application/problem+json", headers(("Location" = String))),
         (status = 304, description = "Not modified since the `If-None-Match` ETag"),
+        (status = 401, description = "The token is invalid or expired", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The role may not read this article", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No public article has this slug", body = Problem, content_type = "application/problem+json"),
-    )
+    ),
+    security((), ("bearer" = []))
 )]
-#[get("/articles/{slug}")]
+#[get("/articles/{article}")]
 pub async fn get_article(
     req: HttpRequest,
     state: web::Data<AppState>,
-    slug: web::Path<String>,
+    key: web::Path<String>,
 ) -> AppResult<HttpResponse> {
-    respond::public(&req, &state, || async { respond::json(&articles::get(&state, &slug).await?) }).await
+    match auth::viewer(&req, &state).await? {
+        Viewer::Public => {
+            respond::public(&req, &state, || async { respond::json(&articles::get(&state, &key).await?) }).await
+        }
+        Viewer::Staff(actor) => match reads::staff_article(&state, &actor, &key).await {
+            Ok(detail) => editorial::staff_response(&detail, StatusCode::OK),
+            Err(AppError::NotFound(_)) => Err(match articles::get(&state, &key).await {
+                Err(moved @ AppError::Moved { .. }) => moved,
+                _ => AppError::NotFound("article"),
+            }),
+            Err(other) => Err(other),
+        },
+        viewer @ Viewer::Preview { .. } => respond::private_json(&reads::article_for(&state, &viewer, &key).await?),
+    }
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -129,7 +169,7 @@ pub struct RelatedParams {
 #[utoipa::path(
     operation_id = "list_related_articles",
     tag = "articles",
-    params(("slug" = String, Path, description = "Article slug"), RelatedParams),
+    params(("article" = String, Path, description = "Article slug, or its numeric id"), RelatedParams),
     responses(
         (status = 200, description = "Related article summaries, best first", body = Vec<ArticleSummary>, headers(("ETag" = String), ("Cache-Control" = String))),
         (status = 304, description = "Not modified since the `If-None-Match` ETag"),
@@ -137,7 +177,7 @@ pub struct RelatedParams {
         (status = 404, description = "No public article has this slug", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[get("/articles/{slug}/related")]
+#[get("/articles/{article}/related")]
 pub async fn list_related_articles(
     req: HttpRequest,
     state: web::Data<AppState>,

@@ -1,13 +1,19 @@
 //! The REST API: handlers adapt HTTP to the service layer and describe themselves to OpenAPI.
 
 pub mod articles;
+pub mod auth;
+pub mod editorial;
 pub mod fallback;
 pub mod media;
 pub mod respond;
 pub mod site;
 pub mod taxonomy;
+pub mod users;
 
-use utoipa::OpenApi;
+use utoipa::{
+    Modify, OpenApi,
+    openapi::security::{Http, HttpAuthScheme, SecurityScheme},
+};
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
 
 /// The document's fixed parts; paths and schemas are added by the route registrations.
@@ -16,7 +22,9 @@ use utoipa_actix_web::{scope, service_config::ServiceConfig};
     info(
         title = "Bantin",
         description = "Headless content API for a Vietnamese city news portal.\n\n\
-            Public reads need no token and only ever show published articles. Errors are \
+            Public reads need no token and only ever show published articles. The newsroom \
+            signs in at `/api/v1/auth/login` and sends `Authorization: Bearer <access token>`; \
+            edits need `If-Match` with the article's ETag. Errors are \
             `application/problem+json` (RFC 9457) with a stable `code`. Lists use cursor \
             pagination (`limit`, `cursor`, `meta.next_cursor`) or `page` numbers. Every GET \
             has an `ETag`; send it back in `If-None-Match` for a `304`.",
@@ -30,9 +38,26 @@ use utoipa_actix_web::{scope, service_config::ServiceConfig};
         (name = "media", description = "Photos and their files"),
         (name = "site", description = "Portal settings"),
         (name = "health", description = "Probes for orchestrators"),
-    )
+        (name = "auth", description = "Signing in and out"),
+        (name = "editorial", description = "Writing, the publishing workflow, revisions and previews"),
+        (name = "users", description = "Newsroom accounts and the audit trail"),
+    ),
+    modifiers(&BearerScheme)
 )]
 struct ApiDoc;
+
+/// Declares the `bearer` security scheme the newsroom endpoints name.
+struct BearerScheme;
+
+impl Modify for BearerScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        let mut scheme = Http::new(HttpAuthScheme::Bearer);
+        scheme.bearer_format = Some("JWT".into());
+        scheme.description = Some("An access token from `POST /api/v1/auth/login`, or a preview token.".into());
+        components.add_security_scheme("bearer", SecurityScheme::Http(scheme));
+    }
+}
 
 pub fn base_document() -> utoipa::openapi::OpenApi {
     ApiDoc::openapi()
@@ -43,8 +68,20 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(
         scope::scope("/api/v1")
             .service(articles::list_articles)
+            .service(editorial::create_article)
             .service(articles::get_article)
+            .service(editorial::update_article)
+            .service(editorial::trash_article)
             .service(articles::list_related_articles)
+            .service(editorial::submit_article)
+            .service(editorial::publish_article)
+            .service(editorial::unpublish_article)
+            .service(editorial::archive_article)
+            .service(editorial::restore_article)
+            .service(editorial::purge_article)
+            .service(editorial::list_revisions)
+            .service(editorial::restore_revision)
+            .service(editorial::create_preview_token)
             .service(taxonomy::list_categories)
             .service(taxonomy::get_category)
             .service(taxonomy::list_authors)
@@ -52,7 +89,15 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(taxonomy::list_tags)
             .service(taxonomy::get_tag)
             .service(media::get_media)
-            .service(site::get_site),
+            .service(site::get_site)
+            .service(auth::login)
+            .service(auth::refresh)
+            .service(auth::logout)
+            .service(auth::me)
+            .service(users::list_users)
+            .service(users::create_user)
+            .service(users::update_user)
+            .service(users::list_audit),
     )
     .service(media::get_file)
     .service(site::healthz)

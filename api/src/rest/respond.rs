@@ -31,6 +31,16 @@ pub fn json<T: Serialize>(value: &T) -> AppResult<Fresh> {
     Ok(Fresh { body, link: None })
 }
 
+/// A response for one account's eyes: never stored by shared caches.
+pub fn private_json<T: Serialize>(value: &T) -> AppResult<HttpResponse> {
+    let body = serde_json::to_vec(value).map_err(|e| AppError::Internal(e.into()))?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/json")
+        .insert_header((header::CACHE_CONTROL, "private, no-store"))
+        .insert_header((header::VARY, "Authorization"))
+        .body(body))
+}
+
 /// Answers a public GET, computing the body only when the cache has no fresh copy.
 pub async fn public<Fut>(req: &HttpRequest, state: &AppState, compute: impl FnOnce() -> Fut) -> AppResult<HttpResponse>
 where
@@ -66,6 +76,7 @@ where
         }
         None => {
             state.metrics.cache_misses.fetch_add(1, Relaxed);
+            let generation = state.cache.generation();
             let valid_until = state.schedule.next_publication(&state.db, now).await?;
             let fresh = match compute().await? {
                 Computed::Store(fresh) => fresh,
@@ -77,6 +88,7 @@ where
                 link: fresh.link,
                 content_type,
                 valid_until,
+                generation,
             });
             state.cache.put(key, entry.clone()).await;
             entry

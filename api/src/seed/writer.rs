@@ -271,6 +271,7 @@ pub fn prepare_articles(
             deleted_at: Set(a.deleted_at),
             summary_doc: Set(built.summary_doc),
             detail_doc: Set(built.detail_doc),
+            created_by: Set(None),
         });
     }
     Ok(PreparedArticles { rows, bylines, tag_links, media_links })

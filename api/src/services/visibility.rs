@@ -34,6 +34,13 @@ pub struct Schedule {
 }
 
 impl Schedule {
+    /// Forgets the memo; the next question reads the database.
+    pub fn forget(&self) {
+        if let Ok(mut guard) = self.next.lock() {
+            *guard = None;
+        }
+    }
+
     /// The earliest future publication time, looked up again once it has passed.
     pub async fn next_publication(
         &self,

@@ -11,7 +11,10 @@ use crate::{
     error::AppError,
     graphql::errors::{gql, gql_shared},
     read_model::{Byline, Source},
-    services::articles::{ArticleFilter, related_limit},
+    services::{
+        articles::{ArticleFilter, related_limit},
+        editorial::workflow::ArticleStatus,
+    },
     views::{ArticleDetail, ArticleSummary, Image, Seo},
 };
 
@@ -40,8 +43,16 @@ impl Article {
             published_at: detail.published_at,
             published_at_display: detail.published_at_display.clone(),
             reading_minutes: detail.reading_minutes,
+            editorial: None,
         };
         Article { summary, detail: Some(Arc::new(detail)) }
+    }
+
+    fn editorial_status(&self) -> Option<(ArticleStatus, i32)> {
+        if let Some(e) = self.detail.as_ref().and_then(|d| d.editorial.as_ref()) {
+            return Some((e.status, e.version));
+        }
+        self.summary.editorial.as_ref().map(|e| (e.status, e.version))
     }
 
     async fn whole(&self, ctx: &Context<'_>) -> Result<Arc<ArticleDetail>> {
@@ -175,6 +186,16 @@ impl Article {
     /// Last change, in the site's time zone.
     async fn updated_at(&self, ctx: &Context<'_>) -> Result<DateTime<FixedOffset>> {
         Ok(self.whole(ctx).await?.updated_at)
+    }
+
+    /// Workflow status; only for a signed-in newsroom account (null for the public).
+    async fn status(&self) -> Option<ArticleStatus> {
+        self.editorial_status().map(|(status, _)| status)
+    }
+
+    /// Version to send back as `expectedVersion`; only for a signed-in newsroom account.
+    async fn version(&self) -> Option<i32> {
+        self.editorial_status().map(|(_, version)| version)
     }
 
     /// "Tin khác": other articles ranked by shared tags, then category, then recency.

@@ -115,15 +115,55 @@ fn doc<T: serde::de::DeserializeOwned>(row: &QueryResult, column: &str) -> AppRe
     serde_json::from_str(&json).map_err(|e| AppError::Internal(anyhow::Error::new(e).context("corrupt read model")))
 }
 
-/// The whole public article.
-pub async fn get(state: &AppState, slug: &str) -> AppResult<ArticleDetail> {
-    let slug = Slug::parse(slug).ok_or(AppError::NotFound("article"))?;
+/// The whole public article, by slug or numeric id. A former slug of a public article
+/// answers [`AppError::Moved`] with the current slug.
+pub async fn get(state: &AppState, key: &str) -> AppResult<ArticleDetail> {
+    let by_id = key.bytes().all(|b| b.is_ascii_digit()).then(|| key.parse::<i64>().ok()).flatten();
+    let slug = match by_id {
+        Some(_) => None,
+        None => Some(Slug::parse(key).ok_or(AppError::NotFound("article"))?),
+    };
     let mut sql = Sql::new(state.db.get_database_backend());
-    sql.push("SELECT a.detail_doc FROM articles a WHERE a.slug = ").bind(slug.as_str()).push(" AND ");
+    sql.push("SELECT a.detail_doc FROM articles a WHERE ");
+    match (&slug, by_id) {
+        (Some(slug), _) => sql.push("a.slug = ").bind(slug.as_str()),
+        (None, id) => sql.push("a.id = ").bind(id.unwrap_or_default()),
+    };
+    sql.push(" AND ");
     push_public(&mut sql, "a", Utc::now());
-    let row = state.db.query_one_raw(sql.build()).await?.ok_or(AppError::NotFound("article"))?;
-    let detail: DetailDoc = doc(&row, "detail_doc")?;
-    Ok(state.snapshot().presenter.detail(detail))
+    match state.db.query_one_raw(sql.build()).await? {
+        Some(row) => {
+            let detail: DetailDoc = doc(&row, "detail_doc")?;
+            Ok(state.snapshot().presenter.detail(detail))
+        }
+        None => match slug {
+            Some(slug) => Err(moved(state, slug.as_str())
+                .await?
+                .map_or(AppError::NotFound("article"), |slug| AppError::Moved { slug })),
+            None => Err(AppError::NotFound("article")),
+        },
+    }
+}
+
+/// The current slug of the public article that used to have `old`.
+async fn moved(state: &AppState, old: &str) -> AppResult<Option<String>> {
+    let mut sql = Sql::new(state.db.get_database_backend());
+    sql.push("SELECT a.slug FROM article_slugs s JOIN articles a ON a.id = s.article_id WHERE s.slug = ")
+        .bind(old)
+        .push(" AND ");
+    push_public(&mut sql, "a", Utc::now());
+    Ok(match state.db.query_one_raw(sql.build()).await? {
+        Some(row) => Some(row.try_get("", "slug")?),
+        None => None,
+    })
+}
+
+/// Like [`get`], following a former slug to the article (for GraphQL, which has no redirects).
+pub async fn get_following(state: &AppState, key: &str) -> AppResult<ArticleDetail> {
+    match get(state, key).await {
+        Err(AppError::Moved { slug }) => get(state, &slug).await,
+        other => other,
+    }
 }
 
 /// Several public articles by id, in one statement; ids that are not public are absent.
