@@ -114,6 +114,21 @@ impl Application {
                         })
                     })
                 })
+                .wrap_fn(|req, srv| {
+                    let refused = match req.app_data::<web::Data<AppState>>() {
+                        Some(state) if req.path().starts_with("/api/") => {
+                            crate::auth::check_bearer(req.request(), state).err()
+                        }
+                        _ => None,
+                    };
+                    match refused {
+                        Some(err) => {
+                            let response = req.error_response(err);
+                            futures_util::future::Either::Left(futures_util::future::ready(Ok(response)))
+                        }
+                        None => futures_util::future::Either::Right(actix_web::dev::Service::call(srv, req)),
+                    }
+                })
                 .wrap(TracingLogger::default())
                 .wrap_fn(|mut req, srv| {
                     // HEAD is GET without a body; the HTTP layer drops the body for HEAD.

@@ -2,6 +2,7 @@
 //! Modules mirror the API's resources.
 
 mod articles;
+mod auth;
 mod caching;
 mod editorial;
 mod errors;

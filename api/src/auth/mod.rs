@@ -57,6 +57,16 @@ pub fn bearer(req: &HttpRequest) -> AppResult<Option<&str>> {
     }
 }
 
+/// Refuses a request whose bearer token is not valid, whatever the endpoint: a client sending
+/// a broken token learns so, instead of silently getting the anonymous answer. Checks the
+/// signature and claims only; the account is read where it matters ([`viewer`]).
+pub fn check_bearer(req: &HttpRequest, state: &AppState) -> AppResult<()> {
+    match bearer(req)? {
+        Some(token) => state.auth.tokens.verify(token).map(|_| ()),
+        None => Ok(()),
+    }
+}
+
 /// Resolves a request's token. The account is read again so a deactivated account or a
 /// changed role takes effect at once, not when the token expires.
 pub async fn viewer(req: &HttpRequest, state: &AppState) -> AppResult<Viewer> {
