@@ -159,7 +159,8 @@ impl Presenter {
         format!("{}/tin-tuc/{slug}", self.site_base)
     }
 
-    fn local(&self, at: DateTime<Utc>) -> (DateTime<FixedOffset>, String) {
+    /// A time in the site's zone, with its Vietnamese display string.
+    pub fn local(&self, at: DateTime<Utc>) -> (DateTime<FixedOffset>, String) {
         let local = at.with_timezone(&self.tz);
         (local.fixed_offset(), display_vi(&local))
     }
@@ -184,7 +185,8 @@ impl Presenter {
     }
 
     pub fn detail(&self, doc: DetailDoc) -> ArticleDetail {
-        let (published_at, published_at_display) = self.local(doc.published_at.unwrap_or_default());
+        // Only the newsroom and previews see unpublished articles; they show the last change.
+        let (published_at, published_at_display) = self.local(doc.published_at.unwrap_or(doc.updated_at));
         let url = self.article_url(&doc.slug);
         let cover = doc.cover.map(|c| self.image(c));
         let seo = Seo {

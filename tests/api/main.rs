@@ -10,6 +10,8 @@ mod graphql;
 mod graphql_http;
 mod openapi;
 mod pagination;
+mod permissions;
 mod startup;
 mod taxonomy;
 mod visibility;
+mod workflow;

@@ -74,7 +74,8 @@ impl TokenKeys {
         validation.set_audience(&[&settings.jwt_audience]);
         validation.set_required_spec_claims(&["exp", "nbf", "iat", "iss", "aud", "sub"]);
         validation.validate_nbf = true;
-        validation.leeway = 5;
+        // One second of clock skew between the servers that issue and check tokens.
+        validation.leeway = 1;
         Ok(TokenKeys {
             algorithm,
             encoding,

@@ -93,7 +93,11 @@ async fn execute(
             .and_then(|x| x.get("code"))
             .is_some_and(|c| *c == async_graphql::Value::from(readonly::CODE))
     });
-    let request_failed = response.data == async_graphql::Value::Null && !response.errors.is_empty();
+    // Errors without a path come from parsing or validation: the request never executed.
+    // A resolver's error has a path, even when it nulls the whole `data`.
+    let request_failed = response.data == async_graphql::Value::Null
+        && !response.errors.is_empty()
+        && response.errors.iter().all(|e| e.path.is_empty());
     let ok = response.is_ok();
     // A request that never executed has no `data` entry at all (GraphQL over HTTP §7).
     let body = if request_failed {

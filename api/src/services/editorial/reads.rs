@@ -120,7 +120,11 @@ pub async fn list(
         .map(|row| {
             let doc: SummaryDoc = serde_json::from_str(&row.summary_doc)
                 .map_err(|e| AppError::Internal(anyhow::Error::new(e).context("corrupt read model")))?;
+            let unpublished = doc.published_at.is_none();
             let mut summary = presenter.summary(doc);
+            if unpublished {
+                (summary.published_at, summary.published_at_display) = presenter.local(row.updated_at);
+            }
             summary.editorial = Some(EditorialBrief {
                 status: status_of(row)?,
                 version: row.version,
