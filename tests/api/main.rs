@@ -8,6 +8,7 @@ mod editorial;
 mod errors;
 mod graphql;
 mod graphql_http;
+mod newsroom;
 mod openapi;
 mod pagination;
 mod permissions;

@@ -13,10 +13,16 @@ use super::{
 use crate::{
     error::AppError,
     services::{
-        editorial::{articles, reads, revisions, workflow::Transition},
+        editorial::{
+            articles, reads, revisions,
+            taxonomy::{self, MediaInput, SiteInput, Term, TermInput, TermRecord},
+            workflow::Transition,
+        },
         permissions::Actor,
+        site::{self, Site},
         users::{self, NewUser, Session, User, UserChanges},
     },
+    views::Image,
 };
 
 /// One byline: who and in what role.
@@ -263,6 +269,66 @@ impl MutationRoot {
         Ok(PreviewToken { token, expires_at })
     }
 
+    /// Create a section (admins).
+    async fn create_category(&self, ctx: &Context<'_>, input: TermInput) -> Result<TermRecord> {
+        save_term(ctx, Term::Category, None, input).await
+    }
+
+    /// Change a section by slug or id (admins); its articles show the change at once.
+    async fn update_category(&self, ctx: &Context<'_>, slug: String, input: TermInput) -> Result<TermRecord> {
+        save_term(ctx, Term::Category, Some(&slug), input).await
+    }
+
+    /// Delete a section with no articles and no sub-sections (admins).
+    async fn delete_category(&self, ctx: &Context<'_>, slug: String) -> Result<bool> {
+        delete_term(ctx, Term::Category, &slug).await
+    }
+
+    /// Create an author profile (admins).
+    async fn create_author(&self, ctx: &Context<'_>, input: TermInput) -> Result<TermRecord> {
+        save_term(ctx, Term::Author, None, input).await
+    }
+
+    /// Change an author profile by slug or id (admins); bylines show the change at once.
+    async fn update_author(&self, ctx: &Context<'_>, slug: String, input: TermInput) -> Result<TermRecord> {
+        save_term(ctx, Term::Author, Some(&slug), input).await
+    }
+
+    /// Delete an author profile that signs no article (admins).
+    async fn delete_author(&self, ctx: &Context<'_>, slug: String) -> Result<bool> {
+        delete_term(ctx, Term::Author, &slug).await
+    }
+
+    /// Create a tag (admins).
+    async fn create_tag(&self, ctx: &Context<'_>, input: TermInput) -> Result<TermRecord> {
+        save_term(ctx, Term::Tag, None, input).await
+    }
+
+    /// Change a tag by slug or id (admins).
+    async fn update_tag(&self, ctx: &Context<'_>, slug: String, input: TermInput) -> Result<TermRecord> {
+        save_term(ctx, Term::Tag, Some(&slug), input).await
+    }
+
+    /// Delete a tag, taking it off its articles (admins).
+    async fn delete_tag(&self, ctx: &Context<'_>, slug: String) -> Result<bool> {
+        delete_term(ctx, Term::Tag, &slug).await
+    }
+
+    /// Change a photo's alt text, caption or credit (editors).
+    async fn update_media(&self, ctx: &Context<'_>, id: ID, input: MediaInput) -> Result<Image> {
+        let actor = actor(ctx)?;
+        let id = id.parse::<i64>().map_err(|_| gql(AppError::bad_param("id", "must be a media id")))?;
+        taxonomy::save_media(state(ctx)?, &actor, id, input).await.map_err(gql)
+    }
+
+    /// Change the site settings (admins).
+    async fn update_site(&self, ctx: &Context<'_>, input: SiteInput) -> Result<Site> {
+        let actor = actor(ctx)?;
+        let state = state(ctx)?;
+        taxonomy::save_site(state, &actor, input).await.map_err(gql)?;
+        Ok(site::get(state))
+    }
+
     /// Create a newsroom account (admins).
     async fn create_user(&self, ctx: &Context<'_>, input: NewUser) -> Result<User> {
         let actor = actor(ctx)?;
@@ -291,6 +357,17 @@ impl MutationRoot {
         articles::transition(state(ctx)?, &actor, id, transition, expected_version, published_at).await.map_err(gql)?;
         staff_article(ctx, &actor, id).await
     }
+}
+
+async fn save_term(ctx: &Context<'_>, term: Term, key: Option<&str>, input: TermInput) -> Result<TermRecord> {
+    let actor = actor(ctx)?;
+    taxonomy::save_term(state(ctx)?, &actor, term, key, input).await.map_err(gql)
+}
+
+async fn delete_term(ctx: &Context<'_>, term: Term, key: &str) -> Result<bool> {
+    let actor = actor(ctx)?;
+    taxonomy::delete_term(state(ctx)?, &actor, term, key).await.map_err(gql)?;
+    Ok(true)
 }
 
 /// The client's address, for the login limits.

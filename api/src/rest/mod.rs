@@ -5,6 +5,7 @@ pub mod auth;
 pub mod editorial;
 pub mod fallback;
 pub mod media;
+pub mod newsroom;
 pub mod respond;
 pub mod site;
 pub mod taxonomy;
@@ -83,13 +84,24 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(editorial::restore_revision)
             .service(editorial::create_preview_token)
             .service(taxonomy::list_categories)
+            .service(newsroom::create_category)
             .service(taxonomy::get_category)
+            .service(newsroom::update_category)
+            .service(newsroom::delete_category)
             .service(taxonomy::list_authors)
+            .service(newsroom::create_author)
             .service(taxonomy::get_author)
+            .service(newsroom::update_author)
+            .service(newsroom::delete_author)
             .service(taxonomy::list_tags)
+            .service(newsroom::create_tag)
             .service(taxonomy::get_tag)
+            .service(newsroom::update_tag)
+            .service(newsroom::delete_tag)
             .service(media::get_media)
+            .service(newsroom::update_media)
             .service(site::get_site)
+            .service(newsroom::update_site)
             .service(auth::login)
             .service(auth::refresh)
             .service(auth::logout)

@@ -7,6 +7,7 @@ pub mod content;
 pub mod read_models;
 pub mod reads;
 pub mod revisions;
+pub mod taxonomy;
 pub mod workflow;
 
 use chrono::{DateTime, Utc};

@@ -1,0 +1,200 @@
+//! Admin and editor writes to what articles show: categories, authors, tags, media
+//! metadata and the site settings. Handlers only adapt HTTP to `services::editorial::taxonomy`.
+
+use actix_web::{HttpRequest, HttpResponse, delete, http::StatusCode, patch, post, web};
+
+use super::respond::private_json;
+use crate::{
+    auth,
+    error::{AppError, AppResult, Problem},
+    services::{
+        editorial::taxonomy::{self, MediaInput, SiteInput, Term, TermInput, TermRecord},
+        site::{self, Site},
+    },
+    state::AppState,
+    views::Image,
+};
+
+async fn save(
+    req: &HttpRequest,
+    state: &AppState,
+    term: Term,
+    key: Option<&str>,
+    input: TermInput,
+) -> AppResult<HttpResponse> {
+    let actor = auth::viewer(req, state).await?.require()?;
+    let record = taxonomy::save_term(state, &actor, term, key, input).await?;
+    let mut response = private_json(&record)?;
+    if key.is_none() {
+        *response.status_mut() = StatusCode::CREATED;
+    }
+    Ok(response)
+}
+
+async fn remove(req: &HttpRequest, state: &AppState, term: Term, key: &str) -> AppResult<HttpResponse> {
+    let actor = auth::viewer(req, state).await?.require()?;
+    taxonomy::delete_term(state, &actor, term, key).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+macro_rules! term_endpoints {
+    ($term:expr, $tag:literal, $base:literal, $item:literal, $create:ident, $update:ident, $delete:ident, $create_id:literal, $update_id:literal, $delete_id:literal, $what:literal) => {
+        #[doc = concat!("Create a ", $what, " (admins).")]
+        #[utoipa::path(
+            operation_id = $create_id,
+            tag = $tag,
+            security(("bearer" = [])),
+            request_body = TermInput,
+            responses(
+                (status = 201, description = "Created", body = TermRecord),
+                (status = 400, description = "The body is not the expected JSON", body = Problem, content_type = "application/problem+json"),
+                (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+                (status = 403, description = "Only admins manage these", body = Problem, content_type = "application/problem+json"),
+                (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+            )
+        )]
+        #[post($base)]
+        pub async fn $create(req: HttpRequest, state: web::Data<AppState>, body: web::Json<TermInput>) -> AppResult<HttpResponse> {
+            save(&req, &state, $term, None, body.into_inner()).await
+        }
+
+        #[doc = concat!("Change a ", $what, " (admins); every article showing it is updated at once.")]
+        #[utoipa::path(
+            operation_id = $update_id,
+            tag = $tag,
+            security(("bearer" = [])),
+            params(("slug" = String, Path, description = "Slug, or numeric id")),
+            request_body = TermInput,
+            responses(
+                (status = 200, description = "Changed", body = TermRecord),
+                (status = 400, description = "The body is not the expected JSON", body = Problem, content_type = "application/problem+json"),
+                (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+                (status = 403, description = "Only admins manage these", body = Problem, content_type = "application/problem+json"),
+                (status = 404, description = "Not found", body = Problem, content_type = "application/problem+json"),
+                (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+            )
+        )]
+        #[patch($item)]
+        pub async fn $update(
+            req: HttpRequest,
+            state: web::Data<AppState>,
+            key: web::Path<String>,
+            body: web::Json<TermInput>,
+        ) -> AppResult<HttpResponse> {
+            save(&req, &state, $term, Some(&key), body.into_inner()).await
+        }
+
+        #[doc = concat!("Delete a ", $what, " (admins).")]
+        #[utoipa::path(
+            operation_id = $delete_id,
+            tag = $tag,
+            security(("bearer" = [])),
+            params(("slug" = String, Path, description = "Slug, or numeric id")),
+            responses(
+                (status = 204, description = "Deleted"),
+                (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+                (status = 403, description = "Only admins manage these", body = Problem, content_type = "application/problem+json"),
+                (status = 404, description = "Not found", body = Problem, content_type = "application/problem+json"),
+                (status = 409, description = "Still in use", body = Problem, content_type = "application/problem+json"),
+            )
+        )]
+        #[delete($item)]
+        pub async fn $delete(req: HttpRequest, state: web::Data<AppState>, key: web::Path<String>) -> AppResult<HttpResponse> {
+            remove(&req, &state, $term, &key).await
+        }
+    };
+}
+
+term_endpoints!(
+    Term::Category,
+    "categories",
+    "/categories",
+    "/categories/{slug}",
+    create_category,
+    update_category,
+    delete_category,
+    "create_category",
+    "update_category",
+    "delete_category",
+    "category (refused while it has articles or sub-categories)"
+);
+term_endpoints!(
+    Term::Author,
+    "authors",
+    "/authors",
+    "/authors/{slug}",
+    create_author,
+    update_author,
+    delete_author,
+    "create_author",
+    "update_author",
+    "delete_author",
+    "author profile (refused while it signs articles)"
+);
+term_endpoints!(
+    Term::Tag,
+    "tags",
+    "/tags",
+    "/tags/{slug}",
+    create_tag,
+    update_tag,
+    delete_tag,
+    "create_tag",
+    "update_tag",
+    "delete_tag",
+    "tag (deleting takes it off its articles)"
+);
+
+/// Change a media item's alt text, caption or credit (editors); every article showing it is
+/// updated at once.
+#[utoipa::path(
+    operation_id = "update_media",
+    tag = "media",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Media item id")),
+    request_body = MediaInput,
+    responses(
+        (status = 200, description = "The media item", body = Image),
+        (status = 400, description = "The id or body is malformed", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Authors may not edit media", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such media item", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/media/{id}")]
+pub async fn update_media(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    body: web::Json<MediaInput>,
+) -> AppResult<HttpResponse> {
+    let id = id.parse::<i64>().map_err(|_| AppError::bad_param("id", "must be an integer"))?;
+    let actor = auth::viewer(&req, &state).await?.require()?;
+    private_json(&taxonomy::save_media(&state, &actor, id, body.into_inner()).await?)
+}
+
+/// Change the site settings (admins).
+#[utoipa::path(
+    operation_id = "update_site",
+    tag = "site",
+    security(("bearer" = [])),
+    request_body = SiteInput,
+    responses(
+        (status = 200, description = "The site settings", body = Site),
+        (status = 400, description = "The body is not the expected JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only admins change the site", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/site")]
+pub async fn update_site(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: web::Json<SiteInput>,
+) -> AppResult<HttpResponse> {
+    let actor = auth::viewer(&req, &state).await?.require()?;
+    taxonomy::save_site(&state, &actor, body.into_inner()).await?;
+    private_json(&site::get(&state))
+}
