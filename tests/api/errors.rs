@@ -76,11 +76,12 @@ async fn a_method_the_route_lacks_is_405_with_allow() {
     let app = spawn_app().await;
     for (method, path, allow) in [
         (reqwest::Method::PUT, "/api/v1/articles", "GET, HEAD, POST"),
-        (reqwest::Method::DELETE, "/api/v1/site", "GET, HEAD"),
+        (reqwest::Method::DELETE, "/api/v1/site", "GET, HEAD, PATCH"),
         (reqwest::Method::PUT, "/api/v1/articles/some-slug", "GET, HEAD, PATCH, DELETE"),
         (reqwest::Method::GET, "/api/v1/articles/some-slug/publish", "POST"),
-        (reqwest::Method::PATCH, "/api/v1/categories/thoi-su", "GET, HEAD"),
-        (reqwest::Method::from_bytes(b"TRACE").expect("method"), "/api/v1/tags", "GET, HEAD"),
+        (reqwest::Method::PUT, "/api/v1/categories/thoi-su", "GET, HEAD, PATCH, DELETE"),
+        (reqwest::Method::from_bytes(b"TRACE").expect("method"), "/api/v1/tags", "GET, HEAD, POST"),
+        (reqwest::Method::POST, "/healthz", "GET, HEAD"),
     ] {
         let reply = app.request(method.clone(), path, &[]).await;
         assert_eq!(reply.status, 405, "{method} {path}");

@@ -130,3 +130,59 @@ impl TokenKeys {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    /// A throw-away Ed25519 key pair made with `openssl genpkey -algorithm ed25519`.
+    const PRIVATE: &str = "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIKi2X4BjrfrfNv9sgLwHi2D/xIcrd2iaImX98LEwFpt7\n-----END PRIVATE KEY-----\n";
+    const PUBLIC: &str = "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA4w8WCUiwkiBkN44z4I/mMTpgJ/0rQbewV++2sLCWQu0=\n-----END PUBLIC KEY-----\n";
+
+    #[derive(Parser)]
+    struct Command {
+        #[command(flatten)]
+        settings: Settings,
+    }
+
+    fn settings(args: &[&str]) -> Settings {
+        Command::parse_from(std::iter::once("bantin").chain(args.iter().copied())).settings
+    }
+
+    #[test]
+    fn key_files_select_eddsa_and_refuse_algorithm_confusion() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let (private, public) = (dir.path().join("jwt.pem"), dir.path().join("jwt.pub"));
+        std::fs::write(&private, PRIVATE).expect("write key");
+        std::fs::write(&public, PUBLIC).expect("write key");
+        let keys = TokenKeys::from_settings(&settings(&[
+            "--jwt-private-key",
+            private.to_str().expect("path"),
+            "--jwt-public-key",
+            public.to_str().expect("path"),
+        ]))
+        .expect("keys");
+        assert_eq!(keys.algorithm(), Algorithm::EdDSA);
+        let token = keys.issue(7, "editor", Scope::Access, None, 60).expect("token");
+        assert_eq!(keys.verify(&token).expect("valid").sub, "7");
+
+        // The classic confusion: an HS256 token keyed with the public key's bytes.
+        let claims = keys.verify(&token).expect("valid");
+        let forged = encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(PUBLIC.as_bytes()))
+            .expect("forge");
+        assert!(matches!(keys.verify(&forged), Err(AppError::Unauthenticated(_))));
+    }
+
+    #[test]
+    fn a_generated_secret_is_kept_in_the_data_folder() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let data = dir.path().to_str().expect("path");
+        let first = TokenKeys::from_settings(&settings(&["--data-dir", data])).expect("keys");
+        let token = first.issue(1, "admin", Scope::Access, None, 60).expect("token");
+        let again = TokenKeys::from_settings(&settings(&["--data-dir", data])).expect("keys");
+        assert_eq!(again.algorithm(), Algorithm::HS256);
+        assert!(again.verify(&token).is_ok(), "a restart keeps accepting tokens");
+        assert!(dir.path().join("jwt.key").exists());
+    }
+}

@@ -65,11 +65,6 @@ pub fn staff_response(detail: &ArticleDetail, status: StatusCode) -> AppResult<H
     Ok(response.body(body))
 }
 
-/// The `{article}` path segment: an article's id, or its slug.
-#[derive(utoipa::IntoParams)]
-#[into_params(names("article"), parameter_in = Path)]
-pub struct ArticleKey(#[allow(dead_code)] String);
-
 /// Create a draft article.
 ///
 /// `title` and `category_id` are required; the slug is made from the title when absent
@@ -108,7 +103,7 @@ pub async fn create_article(
     operation_id = "update_article",
     tag = "editorial",
     security(("bearer" = [])),
-    params(ArticleKey, ("If-Match" = String, Header, description = "ETag of the version being edited")),
+    params(("article" = String, Path, description = "Article id, or its slug"), ("If-Match" = String, Header, description = "ETag of the version being edited")),
     request_body(content = ArticleContent, description = "The fields to change"),
     responses(
         (status = 200, description = "The edited article", body = ArticleDetail, headers(("ETag" = String))),
@@ -142,7 +137,7 @@ pub async fn update_article(
     operation_id = "trash_article",
     tag = "editorial",
     security(("bearer" = [])),
-    params(ArticleKey, ("If-Match" = String, Header, description = "ETag of the current version")),
+    params(("article" = String, Path, description = "Article id, or its slug"), ("If-Match" = String, Header, description = "ETag of the current version")),
     responses(
         (status = 200, description = "The article, now in the trash", body = ArticleDetail),
         (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
@@ -193,7 +188,7 @@ async fn act(
     operation_id = "submit_article",
     tag = "editorial",
     security(("bearer" = [])),
-    params(ArticleKey, ("If-Match" = Option<String>, Header, description = "Optional: ETag of the current version")),
+    params(("article" = String, Path, description = "Article id, or its slug"), ("If-Match" = Option<String>, Header, description = "Optional: ETag of the current version")),
     responses(
         (status = 200, description = "The article, now in review", body = ArticleDetail),
         (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
@@ -217,7 +212,7 @@ pub async fn submit_article(
     operation_id = "publish_article",
     tag = "editorial",
     security(("bearer" = [])),
-    params(ArticleKey, ("If-Match" = Option<String>, Header, description = "Optional: ETag of the current version")),
+    params(("article" = String, Path, description = "Article id, or its slug"), ("If-Match" = Option<String>, Header, description = "Optional: ETag of the current version")),
     request_body(content = Option<PublishRequest>),
     responses(
         (status = 200, description = "The article, published or scheduled", body = ArticleDetail),
@@ -248,7 +243,7 @@ pub async fn publish_article(
     operation_id = "unpublish_article",
     tag = "editorial",
     security(("bearer" = [])),
-    params(ArticleKey, ("If-Match" = Option<String>, Header, description = "Optional: ETag of the current version")),
+    params(("article" = String, Path, description = "Article id, or its slug"), ("If-Match" = Option<String>, Header, description = "Optional: ETag of the current version")),
     responses(
         (status = 200, description = "The article, now a draft", body = ArticleDetail),
         (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
@@ -272,7 +267,7 @@ pub async fn unpublish_article(
     operation_id = "archive_article",
     tag = "editorial",
     security(("bearer" = [])),
-    params(ArticleKey, ("If-Match" = Option<String>, Header, description = "Optional: ETag of the current version")),
+    params(("article" = String, Path, description = "Article id, or its slug"), ("If-Match" = Option<String>, Header, description = "Optional: ETag of the current version")),
     responses(
         (status = 200, description = "The article, now archived", body = ArticleDetail),
         (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
@@ -296,7 +291,7 @@ pub async fn archive_article(
     operation_id = "restore_article",
     tag = "editorial",
     security(("bearer" = [])),
-    params(ArticleKey),
+    params(("article" = String, Path, description = "Article id, or its slug")),
     responses(
         (status = 200, description = "The article, out of the trash in its former status", body = ArticleDetail),
         (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
@@ -322,7 +317,7 @@ pub async fn restore_article(
     operation_id = "purge_article",
     tag = "editorial",
     security(("bearer" = [])),
-    params(ArticleKey),
+    params(("article" = String, Path, description = "Article id, or its slug")),
     responses(
         (status = 204, description = "Deleted"),
         (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
@@ -348,7 +343,7 @@ pub async fn purge_article(
     operation_id = "list_article_revisions",
     tag = "editorial",
     security(("bearer" = [])),
-    params(ArticleKey),
+    params(("article" = String, Path, description = "Article id, or its slug")),
     responses(
         (status = 200, description = "Every stored state, newest first", body = Vec<Revision>),
         (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
@@ -372,7 +367,7 @@ pub async fn list_revisions(
     operation_id = "restore_article_revision",
     tag = "editorial",
     security(("bearer" = [])),
-    params(ArticleKey, ("revision" = i64, Path, description = "Revision id"),
+    params(("article" = String, Path, description = "Article id, or its slug"), ("revision" = i64, Path, description = "Revision id"),
         ("If-Match" = String, Header, description = "ETag of the current version")),
     responses(
         (status = 200, description = "The article with the revision's content", body = ArticleDetail),
@@ -415,7 +410,7 @@ pub struct PreviewToken {
     operation_id = "create_preview_token",
     tag = "editorial",
     security(("bearer" = [])),
-    params(ArticleKey),
+    params(("article" = String, Path, description = "Article id, or its slug")),
     responses(
         (status = 200, description = "The token", body = PreviewToken),
         (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),

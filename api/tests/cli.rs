@@ -1,0 +1,51 @@
+//! The `bantin` command line: creating the first admin without a password argument.
+
+use std::{
+    io::Write,
+    process::{Command, Stdio},
+};
+
+use bantin_entity::user;
+use sea_orm::{ColumnTrait, Database, EntityTrait, QueryFilter};
+
+fn create_user(data_dir: &std::path::Path, email: &str, role: &str, password: &str) -> std::process::Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_bantin"))
+        .args(["--data-dir", data_dir.to_str().expect("path"), "user", "create", "--email", email, "--role", role])
+        .env_remove("DATABASE_URL")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("bantin runs");
+    child.stdin.take().expect("stdin").write_all(format!("{password}\n").as_bytes()).expect("password written");
+    child.wait_with_output().expect("bantin finishes")
+}
+
+#[tokio::test]
+async fn user_create_reads_the_password_from_stdin_and_never_prints_it() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let password = "mật khẩu quản trị viên";
+    let out = create_user(dir.path(), "QuanTri@Example.vn", "admin", password);
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{stdout}{stderr}");
+    assert!(stdout.contains("created admin account quantri@example.vn"), "{stdout}");
+    assert!(!stdout.contains(password) && !stderr.contains(password), "the password is never echoed");
+
+    let url = format!("sqlite://{}?mode=ro", dir.path().join("bantin.db").display());
+    let db = Database::connect(url).await.expect("open the database");
+    let account = user::Entity::find()
+        .filter(user::Column::Email.eq("quantri@example.vn"))
+        .one(&db)
+        .await
+        .expect("query")
+        .expect("the account exists");
+    assert_eq!(account.role, "admin");
+    assert!(bantin_api::auth::passwords::verify(password, Some(&account.password_hash)));
+
+    let short = create_user(dir.path(), "b@example.vn", "editor", "ngắn");
+    assert!(!short.status.success());
+    assert!(String::from_utf8_lossy(&short.stderr).contains("password"), "the error names the field");
+    let role = create_user(dir.path(), "c@example.vn", "chief", "mật khẩu đủ dài đây");
+    assert!(!role.status.success());
+    assert!(String::from_utf8_lossy(&role.stderr).contains("admin, editor or author"));
+}
