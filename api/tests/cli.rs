@@ -1,4 +1,5 @@
 //! The `bantin` command line: creating the first admin without a password argument.
+#![allow(clippy::expect_used, reason = "a failing test panics with the reason")]
 
 use std::{
     io::Write,
