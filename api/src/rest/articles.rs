@@ -49,7 +49,7 @@ pub struct ListArticlesParams {
     page: Option<String>,
     /// Newsroom only (needs a token): list articles of this status instead, most recently
     /// changed first, each with `editorial`. Authors see their own. Pages by `page`.
-    #[param(pattern = "^(draft|in_review|scheduled|published|archived|trash)$")]
+    #[param(pattern = "^(draft|in_review|scheduled|published|archived|trash)?$")]
     status: Option<String>,
 }
 

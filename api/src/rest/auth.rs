@@ -4,7 +4,7 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::respond::private_json;
+use super::{body::JsonObject, respond::private_json};
 use crate::{
     auth,
     error::{AppResult, Problem},
@@ -52,9 +52,9 @@ fn client_of(req: &HttpRequest) -> String {
 pub async fn login(
     req: HttpRequest,
     state: web::Data<AppState>,
-    body: web::Json<LoginRequest>,
+    body: JsonObject<LoginRequest>,
 ) -> AppResult<HttpResponse> {
-    let session = users::login(&state, &client_of(&req), &body.email, &body.password).await?;
+    let session = users::login(&state, &client_of(&req), &body.0.email, &body.0.password).await?;
     private_json(&session)
 }
 
@@ -72,8 +72,8 @@ pub async fn login(
     )
 )]
 #[post("/auth/refresh")]
-pub async fn refresh(state: web::Data<AppState>, body: web::Json<RefreshRequest>) -> AppResult<HttpResponse> {
-    private_json(&users::refresh(&state, &body.refresh_token).await?)
+pub async fn refresh(state: web::Data<AppState>, body: JsonObject<RefreshRequest>) -> AppResult<HttpResponse> {
+    private_json(&users::refresh(&state, &body.0.refresh_token).await?)
 }
 
 /// Sign out: the refresh token and every token rotated from it stop working.
@@ -88,8 +88,8 @@ pub async fn refresh(state: web::Data<AppState>, body: web::Json<RefreshRequest>
     )
 )]
 #[post("/auth/logout")]
-pub async fn logout(state: web::Data<AppState>, body: web::Json<RefreshRequest>) -> AppResult<HttpResponse> {
-    users::logout(&state, &body.refresh_token).await?;
+pub async fn logout(state: web::Data<AppState>, body: JsonObject<RefreshRequest>) -> AppResult<HttpResponse> {
+    users::logout(&state, &body.0.refresh_token).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

@@ -103,7 +103,7 @@ pub async fn create_article(
     operation_id = "update_article",
     tag = "editorial",
     security(("bearer" = [])),
-    params(("article" = String, Path, description = "Article id, or its slug"), ("If-Match" = String, Header, description = "ETag of the version being edited")),
+    params(("article" = String, Path, description = "Article id, or its slug"), ("If-Match" = Option<String>, Header, description = "Required: ETag of the version being edited (428 without it)")),
     request_body(content = ArticleContent, description = "The fields to change"),
     responses(
         (status = 200, description = "The edited article", body = ArticleDetail, headers(("ETag" = String))),
@@ -137,7 +137,7 @@ pub async fn update_article(
     operation_id = "trash_article",
     tag = "editorial",
     security(("bearer" = [])),
-    params(("article" = String, Path, description = "Article id, or its slug"), ("If-Match" = String, Header, description = "ETag of the current version")),
+    params(("article" = String, Path, description = "Article id, or its slug"), ("If-Match" = Option<String>, Header, description = "Required: ETag of the current version (428 without it)")),
     responses(
         (status = 200, description = "The article, now in the trash", body = ArticleDetail),
         (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
@@ -216,6 +216,7 @@ pub async fn submit_article(
     request_body(content = Option<PublishRequest>),
     responses(
         (status = 200, description = "The article, published or scheduled", body = ArticleDetail),
+        (status = 400, description = "The body is not `{\"published_at\": …}`", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The role may not publish", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such article", body = Problem, content_type = "application/problem+json"),
@@ -230,10 +231,16 @@ pub async fn publish_article(
     key: web::Path<String>,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
-    let request: PublishRequest = if body.iter().all(u8::is_ascii_whitespace) {
-        PublishRequest::default()
+    let value: Value = if body.iter().all(u8::is_ascii_whitespace) {
+        Value::Null
     } else {
-        serde_json::from_slice(&body).map_err(|e| AppError::bad_param("published_at", format!("is not valid: {e}")))?
+        serde_json::from_slice(&body).map_err(|e| AppError::bad_param("body", format!("is not JSON: {e}")))?
+    };
+    let request: PublishRequest = match value {
+        Value::Null => PublishRequest::default(),
+        Value::Object(_) => serde_json::from_value(value)
+            .map_err(|e| AppError::bad_param("published_at", format!("is not valid: {e}")))?,
+        _ => return Err(AppError::bad_param("body", "must be a JSON object or empty")),
     };
     act(req, state, &key, Transition::Publish, request.published_at).await
 }
@@ -368,7 +375,7 @@ pub async fn list_revisions(
     tag = "editorial",
     security(("bearer" = [])),
     params(("article" = String, Path, description = "Article id, or its slug"), ("revision" = i64, Path, description = "Revision id"),
-        ("If-Match" = String, Header, description = "ETag of the current version")),
+        ("If-Match" = Option<String>, Header, description = "Required: ETag of the current version (428 without it)")),
     responses(
         (status = 200, description = "The article with the revision's content", body = ArticleDetail),
         (status = 400, description = "The revision id is not an integer", body = Problem, content_type = "application/problem+json"),

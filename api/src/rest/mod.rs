@@ -2,6 +2,7 @@
 
 pub mod articles;
 pub mod auth;
+pub mod body;
 pub mod editorial;
 pub mod fallback;
 pub mod media;

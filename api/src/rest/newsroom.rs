@@ -3,7 +3,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, delete, http::StatusCode, patch, post, web};
 
-use super::respond::private_json;
+use super::{body::JsonObject, respond::private_json};
 use crate::{
     auth,
     error::{AppError, AppResult, Problem},
@@ -54,8 +54,8 @@ macro_rules! term_endpoints {
             )
         )]
         #[post($base)]
-        pub async fn $create(req: HttpRequest, state: web::Data<AppState>, body: web::Json<TermInput>) -> AppResult<HttpResponse> {
-            save(&req, &state, $term, None, body.into_inner()).await
+        pub async fn $create(req: HttpRequest, state: web::Data<AppState>, body: JsonObject<TermInput>) -> AppResult<HttpResponse> {
+            save(&req, &state, $term, None, body.0).await
         }
 
         #[doc = concat!("Change a ", $what, " (admins); every article showing it is updated at once.")]
@@ -79,9 +79,9 @@ macro_rules! term_endpoints {
             req: HttpRequest,
             state: web::Data<AppState>,
             key: web::Path<String>,
-            body: web::Json<TermInput>,
+            body: JsonObject<TermInput>,
         ) -> AppResult<HttpResponse> {
-            save(&req, &state, $term, Some(&key), body.into_inner()).await
+            save(&req, &state, $term, Some(&key), body.0).await
         }
 
         #[doc = concat!("Delete a ", $what, " (admins).")]
@@ -167,11 +167,11 @@ pub async fn update_media(
     req: HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<String>,
-    body: web::Json<MediaInput>,
+    body: JsonObject<MediaInput>,
 ) -> AppResult<HttpResponse> {
     let id = id.parse::<i64>().map_err(|_| AppError::bad_param("id", "must be an integer"))?;
     let actor = auth::viewer(&req, &state).await?.require()?;
-    private_json(&taxonomy::save_media(&state, &actor, id, body.into_inner()).await?)
+    private_json(&taxonomy::save_media(&state, &actor, id, body.0).await?)
 }
 
 /// Change the site settings (admins).
@@ -192,9 +192,9 @@ pub async fn update_media(
 pub async fn update_site(
     req: HttpRequest,
     state: web::Data<AppState>,
-    body: web::Json<SiteInput>,
+    body: JsonObject<SiteInput>,
 ) -> AppResult<HttpResponse> {
     let actor = auth::viewer(&req, &state).await?.require()?;
-    taxonomy::save_site(&state, &actor, body.into_inner()).await?;
+    taxonomy::save_site(&state, &actor, body.0).await?;
     private_json(&site::get(&state))
 }

@@ -4,7 +4,7 @@ use actix_web::{HttpRequest, HttpResponse, get, http::StatusCode, patch, post, w
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::respond::private_json;
+use super::{body::JsonObject, respond::private_json};
 use crate::{
     auth,
     error::{AppError, AppResult, Problem},
@@ -51,10 +51,10 @@ pub async fn list_users(req: HttpRequest, state: web::Data<AppState>) -> AppResu
 pub async fn create_user(
     req: HttpRequest,
     state: web::Data<AppState>,
-    body: web::Json<NewUser>,
+    body: JsonObject<NewUser>,
 ) -> AppResult<HttpResponse> {
     let actor = auth::viewer(&req, &state).await?.require()?;
-    let user = users::create(&state.db, Some(&actor), body.into_inner()).await?;
+    let user = users::create(&state.db, Some(&actor), body.0).await?;
     let mut response = private_json(&user)?;
     *response.status_mut() = StatusCode::CREATED;
     Ok(response)
@@ -84,11 +84,11 @@ pub async fn update_user(
     req: HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<String>,
-    body: web::Json<UserChanges>,
+    body: JsonObject<UserChanges>,
 ) -> AppResult<HttpResponse> {
     let id = id.parse::<i64>().map_err(|_| AppError::bad_param("id", "must be an integer"))?;
     let actor = auth::viewer(&req, &state).await?.require()?;
-    private_json(&users::update(&state, &actor, id, body.into_inner()).await?)
+    private_json(&users::update(&state, &actor, id, body.0).await?)
 }
 
 #[derive(Deserialize, IntoParams)]

@@ -389,10 +389,10 @@ pub async fn update(
 ) -> AppResult<()> {
     let (txn, row) = begin(state, id).await?;
     authorize(actor, Action::EditArticle, Some(facts(&row)))?;
-    check_version(&row, expected)?;
     refuse_trashed(&row)?;
     let before = content_of(&txn, &row).await?;
     let after = prepare(&txn, &before, patch, Some(id)).await?;
+    check_version(&row, expected)?;
     apply_content(state, txn, actor, &row, &before, &after, "update").await
 }
 
