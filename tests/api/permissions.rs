@@ -200,3 +200,23 @@ async fn an_author_cannot_edit_once_submitted_but_an_editor_can() {
         .await;
     assert_eq!(by_editor.status, 200, "{}", by_editor.body);
 }
+
+#[tokio::test]
+async fn graphql_reports_every_invalid_field_like_rest() {
+    let app = spawn_app().await;
+    let editor = app.account("editor").await;
+    let reply = app
+        .graphql_as(
+            Some(&editor.token),
+            "mutation { createArticle(input: { title: \"\", categoryId: 2, body: [{ type: \"image\", media_id: 0 }, { type: \"heading\", level: 9, text: \"x\" }] }) { id } }",
+            json!({}),
+        )
+        .await;
+    let body = reply.json();
+    let extensions = &body["errors"][0]["extensions"];
+    assert_eq!(extensions["code"], "validation_failed", "{}", reply.body);
+    let fields: Vec<&str> =
+        extensions["errors"].as_array().expect("errors").iter().filter_map(|e| e["field"].as_str()).collect();
+    assert_eq!(fields, ["title", "body[0].media_id", "body[1].level"]);
+    assert!(body["data"].is_null());
+}

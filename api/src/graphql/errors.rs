@@ -25,17 +25,27 @@ fn convert(err: &AppError) -> async_graphql::Error {
         AppError::Internal(_) => "the server failed to answer; the error has been logged".to_owned(),
         other => other.to_string(),
     };
-    let field = match err {
-        AppError::BadRequest { errors, .. } | AppError::Unprocessable { errors, .. } => {
-            errors.first().map(|e| e.field.clone())
-        }
-        _ => None,
+    let fields = match err {
+        AppError::BadRequest { errors, .. } | AppError::Unprocessable { errors, .. } => errors.clone(),
+        _ => Vec::new(),
     };
     let code = err.code();
     async_graphql::Error::new(message).extend_with(|_, ext| {
         ext.set("code", code);
-        if let Some(field) = &field {
-            ext.set("field", field.clone());
+        if let Some(first) = fields.first() {
+            ext.set("field", first.field.clone());
+        }
+        if !fields.is_empty() {
+            let list = fields
+                .iter()
+                .map(|f| {
+                    let mut entry = indexmap::IndexMap::new();
+                    entry.insert(async_graphql::Name::new("field"), async_graphql::Value::from(f.field.clone()));
+                    entry.insert(async_graphql::Name::new("message"), async_graphql::Value::from(f.message.clone()));
+                    async_graphql::Value::Object(entry)
+                })
+                .collect::<Vec<_>>();
+            ext.set("errors", async_graphql::Value::List(list));
         }
     })
 }
