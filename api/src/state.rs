@@ -78,8 +78,8 @@ impl AppState {
     /// content generation, in another process): cached responses, the next scheduled
     /// publication, and the site and category snapshot.
     pub async fn content_changed(&self) -> anyhow::Result<()> {
+        // A new cache generation also invalidates the schedule memo.
         self.cache.clear();
-        self.schedule.forget();
         let fresh = Arc::new(load_snapshot(&self.db, &self.public_url).await?);
         match self.snapshot.write() {
             Ok(mut guard) => *guard = fresh,

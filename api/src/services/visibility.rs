@@ -29,26 +29,24 @@ pub fn push_public(sql: &mut Sql, alias: &str, now: DateTime<Utc>) {
 /// be trusted exactly until then and no longer.
 #[derive(Default)]
 pub struct Schedule {
-    /// `None` until asked; `Some(None)` when nothing is scheduled.
-    next: Mutex<Option<Option<DateTime<Utc>>>>,
+    /// The answer and the content generation it was read in; `None` until asked, and an
+    /// inner `None` when nothing is scheduled.
+    next: Mutex<Option<(u64, Option<DateTime<Utc>>)>>,
 }
 
 impl Schedule {
-    /// Forgets the memo; the next question reads the database.
-    pub fn forget(&self) {
-        if let Ok(mut guard) = self.next.lock() {
-            *guard = None;
-        }
-    }
-
-    /// The earliest future publication time, looked up again once it has passed.
+    /// The earliest future publication time, looked up again once it has passed or content
+    /// changed (`generation` is the response cache's; an answer read before a write that
+    /// raced it is never trusted after).
     pub async fn next_publication(
         &self,
         db: &DatabaseConnection,
         now: DateTime<Utc>,
+        generation: u64,
     ) -> AppResult<Option<DateTime<Utc>>> {
         if let Ok(guard) = self.next.lock()
-            && let Some(known) = *guard
+            && let Some((read_in, known)) = *guard
+            && read_in == generation
             && known.is_none_or(|at| at > now)
         {
             return Ok(known);
@@ -65,7 +63,7 @@ impl Schedule {
             None => None,
         };
         if let Ok(mut guard) = self.next.lock() {
-            *guard = Some(next);
+            *guard = Some((generation, next));
         }
         Ok(next)
     }
