@@ -90,6 +90,10 @@ async fn attempt(app: &TestApp, surface: Surface, action: &str, token: Option<&s
         "preview" => ("POST", format!("/api/v1/articles/{id}/preview-token"), None, &[]),
         "revisions" => ("GET", format!("/api/v1/articles/{id}/revisions"), None, &[]),
         "create" => ("POST", "/api/v1/articles".into(), Some(json!({ "title": "Mới", "category_id": 2 })), &[]),
+        "restore" => ("POST", format!("/api/v1/articles/{id}/restore"), None, &[]),
+        "tag" => ("POST", "/api/v1/tags".into(), Some(json!({ "name": format!("Nhãn {id}") })), &[]),
+        "media" => ("PATCH", "/api/v1/media/1".into(), Some(json!({ "caption": "Chú thích" })), &[]),
+        "site" => ("PATCH", "/api/v1/site".into(), Some(json!({ "description": "Mô tả" })), &[]),
         "users" => ("GET", "/api/v1/users".into(), None, &[]),
         "audit" => ("GET", "/api/v1/audit".into(), None, &[]),
         other => panic!("no action {other}"),
@@ -120,6 +124,12 @@ async fn attempt(app: &TestApp, surface: Surface, action: &str, token: Option<&s
                     "createArticle",
                     "mutation { createArticle(input: { title: \"Mới\", categoryId: 2 }) { id } }".into(),
                 ),
+                "restore" => ("restoreArticle", format!("mutation {{ restoreArticle(id: {id}) {{ id }} }}")),
+                "tag" => ("createTag", format!("mutation {{ createTag(input: {{ name: \"Nhãn {id}\" }}) {{ id }} }}")),
+                "media" => {
+                    ("updateMedia", "mutation { updateMedia(id: 1, input: { caption: \"Chú thích\" }) { id } }".into())
+                }
+                "site" => ("updateSite", "mutation { updateSite(input: { description: \"Mô tả\" }) { name } }".into()),
                 "users" => ("users", "{ users { id } }".into()),
                 "audit" => ("auditLog", "{ auditLog { id } }".into()),
                 other => panic!("no action {other}"),
@@ -140,13 +150,17 @@ async fn every_role_meets_the_same_rules_on_both_surfaces() {
         admin: app.account("admin").await,
     };
     //                 anonymous        owner      other author  editor     admin
-    let matrix: [(&str, bool, [Outcome; 5]); 11] = [
+    let matrix: [(&str, bool, [Outcome; 5]); 15] = [
         ("read", false, [Hidden, Allowed, Forbidden, Allowed, Allowed]),
         ("edit", false, [Unauthenticated, Allowed, Forbidden, Allowed, Allowed]),
         ("submit", false, [Unauthenticated, Allowed, Forbidden, Allowed, Allowed]),
         ("publish", false, [Unauthenticated, Forbidden, Forbidden, Allowed, Allowed]),
         ("trash", false, [Unauthenticated, Allowed, Forbidden, Allowed, Allowed]),
         ("purge", true, [Unauthenticated, Forbidden, Forbidden, Forbidden, Allowed]),
+        ("restore", true, [Unauthenticated, Forbidden, Forbidden, Allowed, Allowed]),
+        ("tag", false, [Unauthenticated, Forbidden, Forbidden, Forbidden, Allowed]),
+        ("media", false, [Unauthenticated, Forbidden, Forbidden, Allowed, Allowed]),
+        ("site", false, [Unauthenticated, Forbidden, Forbidden, Forbidden, Allowed]),
         ("preview", false, [Unauthenticated, Allowed, Forbidden, Allowed, Allowed]),
         ("revisions", false, [Unauthenticated, Allowed, Forbidden, Allowed, Allowed]),
         ("create", false, [Unauthenticated, Allowed, Allowed, Allowed, Allowed]),
