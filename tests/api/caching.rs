@@ -28,6 +28,11 @@ async fn every_public_get_has_an_etag_a_cache_control_and_answers_304_when_uncha
             let etag = first.header("etag").unwrap_or_else(|| panic!("ETag on {path}")).to_owned();
             let cache_control = first.header("cache-control").expect("Cache-Control");
             assert!(cache_control.starts_with("public, max-age="), "{path}: {cache_control}");
+            let vary: Vec<&str> = first.headers.get_all("vary").iter().filter_map(|v| v.to_str().ok()).collect();
+            assert!(
+                vary.iter().any(|v| v.contains("Authorization")),
+                "{path}: shared caches keep signed-in answers apart: {vary:?}"
+            );
             let again = app.get_with(&path, &[("if-none-match", &etag)]).await;
             assert_eq!(again.status, 304, "{path} (cache {cache})");
             assert!(again.body.is_empty());

@@ -222,7 +222,7 @@ async fn graphql_reports_every_invalid_field_like_rest() {
     let reply = app
         .graphql_as(
             Some(&editor.token),
-            "mutation { createArticle(input: { title: \"\", categoryId: 2, body: [{ type: \"image\", media_id: 0 }, { type: \"heading\", level: 9, text: \"x\" }] }) { id } }",
+            "mutation { createArticle(input: { title: \"\", categoryId: 999999, body: [{ type: \"image\", media_id: 0 }, { type: \"heading\", level: 9, text: \"x\" }, { type: \"image\", media_id: 999999 }] }) { id } }",
             json!({}),
         )
         .await;
@@ -231,6 +231,6 @@ async fn graphql_reports_every_invalid_field_like_rest() {
     assert_eq!(extensions["code"], "validation_failed", "{}", reply.body);
     let fields: Vec<&str> =
         extensions["errors"].as_array().expect("errors").iter().filter_map(|e| e["field"].as_str()).collect();
-    assert_eq!(fields, ["title", "body[0].media_id", "body[1].level"]);
+    assert_eq!(fields, ["title", "body[0].media_id", "body[1].level", "category_id", "body[2].media_id"]);
     assert!(body["data"].is_null());
 }

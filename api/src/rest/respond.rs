@@ -100,17 +100,21 @@ where
 fn respond(req: &HttpRequest, entry: &CachedResponse, now: DateTime<Utc>) -> HttpResponse {
     let max_age = entry.valid_until.map_or(MAX_AGE_SECS, |until| (until - now).num_seconds().clamp(0, MAX_AGE_SECS));
     let cache_control = format!("public, max-age={max_age}");
+    // A signed-in request to the same URL may get a different (private) answer, so shared
+    // caches must not hand this one to it.
     if if_none_match(req, &entry.etag) {
         return HttpResponse::NotModified()
             .insert_header((header::ETAG, entry.etag.as_str()))
             .insert_header((header::CACHE_CONTROL, cache_control))
+            .insert_header((header::VARY, "Authorization"))
             .finish();
     }
     let mut response = HttpResponse::Ok();
     response
         .content_type(entry.content_type)
         .insert_header((header::ETAG, entry.etag.as_str()))
-        .insert_header((header::CACHE_CONTROL, cache_control));
+        .insert_header((header::CACHE_CONTROL, cache_control))
+        .insert_header((header::VARY, "Authorization"));
     if let Some(link) = &entry.link {
         response.insert_header((header::LINK, link.as_str()));
     }

@@ -200,14 +200,23 @@ async fn prepare<C: ConnectionTrait>(
     patch: &Map<String, Value>,
     id: Option<i64>,
 ) -> AppResult<ArticleContent> {
-    let mut next = base.clone();
-    content::apply(&mut next, patch).map_err(AppError::invalid_fields)?;
+    let mut parsed = base.clone();
+    content::apply(&mut parsed, patch).map_err(AppError::invalid_fields)?;
     let chosen_slug = patch.get("slug").is_some_and(|v| !v.is_null());
-    let mut next = content::finish(next).map_err(AppError::invalid_fields)?;
-    let errors = check_references(db, &next).await?;
-    if !errors.is_empty() {
-        return Err(AppError::invalid_fields(errors));
+    // Shape errors and unknown ids are reported together, each field once.
+    let (finished, mut errors) = match content::finish(parsed.clone()) {
+        Ok(content) => (Some(content), Vec::new()),
+        Err(errors) => (None, errors),
+    };
+    for error in check_references(db, finished.as_ref().unwrap_or(&parsed)).await? {
+        if !errors.iter().any(|e| e.field == error.field) {
+            errors.push(error);
+        }
     }
+    let mut next = match finished {
+        Some(content) if errors.is_empty() => content,
+        _ => return Err(AppError::invalid_fields(errors)),
+    };
     if next.slug != base.slug {
         settle_slug(db, &mut next, id, chosen_slug).await?;
     }
