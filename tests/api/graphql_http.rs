@@ -106,6 +106,26 @@ async fn persisted_queries_over_get_are_cacheable_with_an_etag() {
 }
 
 #[tokio::test]
+async fn a_mutation_named_only_by_its_hash_is_refused_over_get() {
+    let app = spawn_app().await;
+    let mutation = "mutation { logout(refreshToken: \"không-có\") }";
+    let hash: String = Sha256::digest(mutation.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+    let persisted = json!({ "persistedQuery": { "version": 1, "sha256Hash": hash } });
+    let registered = app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .json(&json!({ "query": mutation, "extensions": persisted }))
+        .send()
+        .await
+        .expect("request sent");
+    assert_eq!(registered.status(), 200, "the mutation ran once over POST");
+    let by_hash = app.get(&format!("/graphql?extensions={}", encode(&persisted.to_string()))).await;
+    assert_eq!(by_hash.status, 405, "{}", by_hash.body);
+    assert_eq!(by_hash.header("allow"), Some("POST"));
+    assert_eq!(by_hash.json()["errors"][0]["extensions"]["code"], "mutation_over_get");
+}
+
+#[tokio::test]
 async fn the_same_query_always_serialises_to_the_same_bytes_in_query_order() {
     let app = spawn_app().await;
     let query = "{ site { name } articles(first: 2) { totalCount nodes { title } } categories { slug } }";
