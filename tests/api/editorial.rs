@@ -185,3 +185,35 @@ async fn slugs_are_unique_and_a_changed_slug_redirects() {
         .await;
     assert_eq!(stolen.status, 422, "an old slug stays reserved for its redirect: {}", stolen.body);
 }
+
+#[tokio::test]
+async fn the_public_page_etag_carries_the_version_if_match_wants() {
+    let app = spawn_app().await;
+    let editor = app.account("editor").await;
+    let created = draft(&app, &editor.token, "Bài có ETag theo phiên bản").await;
+    let id = created["id"].as_i64().expect("id");
+    app.send("POST", &format!("/api/v1/articles/{id}/publish"), Some(&editor.token), None, &[]).await;
+    let page = app.get(&format!("/api/v1/articles/{}", created["slug"].as_str().expect("slug"))).await;
+    let tag = etag(&page);
+    assert!(tag.starts_with(&format!("\"{id}.2.")), "{tag}");
+    let edited = app
+        .send(
+            "PATCH",
+            &format!("/api/v1/articles/{id}"),
+            Some(&editor.token),
+            Some(json!({ "summary": "Sửa từ trang công khai" })),
+            &[("if-match", &tag)],
+        )
+        .await;
+    assert_eq!(edited.status, 200, "{}", edited.body);
+    let again = app
+        .send(
+            "PATCH",
+            &format!("/api/v1/articles/{id}"),
+            Some(&editor.token),
+            Some(json!({ "summary": "Lần hai" })),
+            &[("if-match", &tag)],
+        )
+        .await;
+    assert_eq!(again.status, 412, "the page's ETag is stale after the edit");
+}

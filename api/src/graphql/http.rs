@@ -193,7 +193,7 @@ pub async fn graphql_get(
     respond::cached(&req, &state, key, media, || async {
         let outcome = execute(&schema, &state, Viewer::Public, &req, request).await?;
         Ok(if outcome.ok {
-            Computed::Store(Fresh { body: outcome.body, link: None })
+            Computed::Store(Fresh { body: outcome.body, link: None, etag_prefix: None })
         } else {
             Computed::Pass(executed(media, outcome))
         })

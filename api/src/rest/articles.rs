@@ -140,7 +140,11 @@ pub async fn get_article(
 ) -> AppResult<HttpResponse> {
     match auth::viewer(&req, &state).await? {
         Viewer::Public => {
-            respond::public(&req, &state, || async { respond::json(&articles::get(&state, &key).await?) }).await
+            respond::public(&req, &state, || async {
+                let (detail, version) = articles::get_versioned(&state, &key).await?;
+                Ok(Fresh { etag_prefix: Some(format!("{}.{version}", detail.id)), ..respond::json(&detail)? })
+            })
+            .await
         }
         Viewer::Staff(actor) => match reads::staff_article(&state, &actor, &key).await {
             Ok(detail) => editorial::staff_response(&detail, StatusCode::OK),

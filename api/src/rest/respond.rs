@@ -24,11 +24,14 @@ const MAX_AGE_SECS: i64 = 60;
 pub struct Fresh {
     pub body: Vec<u8>,
     pub link: Option<String>,
+    /// Goes before the body hash in the ETag: an article's `{id}.{version}`, so the ETag a
+    /// reader sees is also one `If-Match` takes.
+    pub etag_prefix: Option<String>,
 }
 
 pub fn json<T: Serialize>(value: &T) -> AppResult<Fresh> {
     let body = serde_json::to_vec(value).map_err(|e| AppError::Internal(e.into()))?;
-    Ok(Fresh { body, link: None })
+    Ok(Fresh { body, link: None, etag_prefix: None })
 }
 
 /// A response for one account's eyes: never stored by shared caches.
@@ -83,7 +86,10 @@ where
                 Computed::Pass(response) => return Ok(response),
             };
             let entry = Arc::new(CachedResponse {
-                etag: etag_of(&fresh.body),
+                etag: match &fresh.etag_prefix {
+                    Some(prefix) => format!("\"{prefix}.{}", etag_of(&fresh.body).trim_start_matches('"')),
+                    None => etag_of(&fresh.body),
+                },
                 body: fresh.body.into(),
                 link: fresh.link,
                 content_type,

@@ -118,13 +118,18 @@ fn doc<T: serde::de::DeserializeOwned>(row: &QueryResult, column: &str) -> AppRe
 /// The whole public article, by slug or numeric id. A former slug of a public article
 /// answers [`AppError::Moved`] with the current slug.
 pub async fn get(state: &AppState, key: &str) -> AppResult<ArticleDetail> {
+    get_versioned(state, key).await.map(|(detail, _)| detail)
+}
+
+/// Like [`get`], with the article's editorial version.
+pub async fn get_versioned(state: &AppState, key: &str) -> AppResult<(ArticleDetail, i32)> {
     let by_id = key.bytes().all(|b| b.is_ascii_digit()).then(|| key.parse::<i64>().ok()).flatten();
     let slug = match by_id {
         Some(_) => None,
         None => Some(Slug::parse(key).ok_or(AppError::NotFound("article"))?),
     };
     let mut sql = Sql::new(state.db.get_database_backend());
-    sql.push("SELECT a.detail_doc FROM articles a WHERE ");
+    sql.push("SELECT a.detail_doc, a.version FROM articles a WHERE ");
     match (&slug, by_id) {
         (Some(slug), _) => sql.push("a.slug = ").bind(slug.as_str()),
         (None, id) => sql.push("a.id = ").bind(id.unwrap_or_default()),
@@ -134,7 +139,7 @@ pub async fn get(state: &AppState, key: &str) -> AppResult<ArticleDetail> {
     match state.db.query_one_raw(sql.build()).await? {
         Some(row) => {
             let detail: DetailDoc = doc(&row, "detail_doc")?;
-            Ok(state.snapshot().presenter.detail(detail))
+            Ok((state.snapshot().presenter.detail(detail), row.try_get("", "version")?))
         }
         None => match slug {
             Some(slug) => Err(moved(state, slug.as_str())

@@ -46,12 +46,14 @@ pub fn version_etag(id: i64, version: i32) -> String {
     format!("\"{id}.{version}\"")
 }
 
-/// The version an `If-Match` value names for article `id`; `None` when it names another
-/// article or is not an article ETag (which can then never match).
+/// The version an `If-Match` value names for article `id`: the newsroom's `"{id}.{version}"`
+/// or the public page's `"{id}.{version}.{hash}"`. `None` when it names another article or is
+/// not an article ETag (which can then never match).
 pub fn version_from_etag(id: i64, value: &str) -> Option<i32> {
     let value = value.trim();
     let inner = value.strip_prefix('"')?.strip_suffix('"')?;
-    let (article, version) = inner.split_once('.')?;
+    let mut parts = inner.split('.');
+    let (article, version) = (parts.next()?, parts.next()?);
     (article.parse::<i64>().ok()? == id).then(|| version.parse().ok()).flatten()
 }
 
@@ -63,6 +65,7 @@ mod tests {
     #[test]
     fn etags_round_trip_and_refuse_other_articles() {
         assert_eq!(version_from_etag(12, &version_etag(12, 3)), Some(3));
+        assert_eq!(version_from_etag(12, "\"12.3.00ff00ff00ff00ff\""), Some(3), "the public page's ETag");
         assert_eq!(version_from_etag(13, &version_etag(12, 3)), None);
         assert_eq!(version_from_etag(12, "W/\"12.3\""), None);
         assert_eq!(version_from_etag(12, "*"), None);
