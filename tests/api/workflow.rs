@@ -295,3 +295,34 @@ async fn inline_html_is_sanitised_on_the_way_in() {
     assert_eq!(created["body"][3]["text"], "<a href=\"https://example.vn\" rel=\"noopener noreferrer\">an toàn</a>");
     assert_eq!(created["summary"], "<script>x</script>", "plain-text fields are kept as text; clients escape them");
 }
+
+#[tokio::test]
+async fn another_process_on_the_same_database_sees_a_write_within_a_second() {
+    let writer = spawn_app_with(Options { cache: true, ..Options::default() }).await;
+    let reader = spawn_app_with(Options {
+        cache: true,
+        reuse: Some((writer.data_dir.clone(), writer.database_url.clone())),
+        ..Options::default()
+    })
+    .await;
+    let editor = writer.account("editor").await;
+    let slug = bantin_e2e::anatomy_slug();
+    let path = format!("/api/v1/articles/{slug}");
+    let cached = reader.get(&path).await;
+    assert_eq!(reader.get(&path).await.header("etag"), cached.header("etag"), "the reader serves it from its cache");
+    let current = writer.send("GET", &path, Some(&editor.token), None, &[]).await;
+    let edited = writer
+        .send(
+            "PATCH",
+            &path,
+            Some(&editor.token),
+            Some(json!({ "summary": "Sửa ở tiến trình khác" })),
+            &[("if-match", current.header("etag").expect("etag"))],
+        )
+        .await;
+    assert_eq!(edited.status, 200, "{}", edited.body);
+    tokio::time::sleep(Duration::from_millis(1_500)).await;
+    let seen = reader.get(&path).await;
+    assert_eq!(seen.json()["summary"], "Sửa ở tiến trình khác", "the reader dropped its cached copy");
+    assert_ne!(seen.header("etag"), cached.header("etag"));
+}
