@@ -116,6 +116,8 @@ pub struct ArticleDetail {
     pub tags: Vec<TagRef>,
     pub source: Option<Source>,
     pub seo: Seo,
+    /// A QR code of the public URL (SVG; `qr.png` for a PNG), as printed under the article.
+    pub qr_code_url: String,
     pub word_count: i32,
     pub reading_minutes: i32,
     /// RFC 3339 in the site's time zone.
@@ -135,6 +137,8 @@ pub struct ArticleDetail {
 pub struct Presenter {
     /// `{public origin}/files/`
     pub files_base: String,
+    /// `{public origin}/api/v1`
+    pub api_base: String,
     /// The site's public base URL, without a trailing slash.
     pub site_base: String,
     pub tz: Tz,
@@ -188,6 +192,7 @@ impl Presenter {
         // Only the newsroom and previews see unpublished articles; they show the last change.
         let (published_at, published_at_display) = self.local(doc.published_at.unwrap_or(doc.updated_at));
         let url = self.article_url(&doc.slug);
+        let qr_code_url = format!("{}/articles/{}/qr.svg", self.api_base, doc.slug);
         let cover = doc.cover.map(|c| self.image(c));
         let seo = Seo {
             meta_title: doc.meta_title.unwrap_or_else(|| doc.title.clone()),
@@ -220,6 +225,7 @@ impl Presenter {
             tags: doc.tags,
             source: doc.source,
             seo,
+            qr_code_url,
             word_count: doc.word_count,
             reading_minutes: doc.reading_minutes,
             published_at,

@@ -12,6 +12,7 @@ mod newsroom;
 mod openapi;
 mod pagination;
 mod permissions;
+mod qr;
 mod startup;
 mod taxonomy;
 mod visibility;

@@ -2,5 +2,6 @@
 
 pub mod blocks;
 pub mod dates;
+pub mod qr;
 pub mod slug;
 pub mod text;

@@ -7,6 +7,7 @@ pub mod editorial;
 pub mod fallback;
 pub mod media;
 pub mod newsroom;
+pub mod qr;
 pub mod respond;
 pub mod site;
 pub mod taxonomy;
@@ -75,6 +76,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(editorial::update_article)
             .service(editorial::trash_article)
             .service(articles::list_related_articles)
+            .service(qr::article_qr_svg)
+            .service(qr::article_qr_png)
             .service(editorial::submit_article)
             .service(editorial::publish_article)
             .service(editorial::unpublish_article)
@@ -103,6 +106,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(newsroom::update_media)
             .service(site::get_site)
             .service(newsroom::update_site)
+            .service(qr::social_qr_svg)
+            .service(qr::social_qr_png)
             .service(auth::login)
             .service(auth::refresh)
             .service(auth::logout)

@@ -21,6 +21,8 @@ pub struct SocialLink {
     pub label: String,
     /// Address of the account.
     pub url: String,
+    /// A QR code of `url` (SVG; `qr.png` for a PNG), for print and posters.
+    pub qr_code_url: String,
 }
 
 /// The portal's public settings.
@@ -66,10 +68,16 @@ pub async fn load_snapshot(db: &DatabaseConnection, public_url: &str) -> anyhow:
         .all(db)
         .await?
         .into_iter()
-        .map(|l| SocialLink { platform: l.platform, label: l.label, url: l.url })
+        .map(|l| SocialLink {
+            qr_code_url: format!("{public_url}/api/v1/site/social-links/{}/qr.svg", l.platform),
+            platform: l.platform,
+            label: l.label,
+            url: l.url,
+        })
         .collect();
     let presenter = Presenter {
         files_base: format!("{public_url}/files/"),
+        api_base: format!("{public_url}/api/v1"),
         site_base: row.base_url.trim_end_matches('/').to_owned(),
         tz,
     };

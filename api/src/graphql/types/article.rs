@@ -122,6 +122,11 @@ impl Article {
         &self.summary.url
     }
 
+    /// A QR code (SVG) of the public URL, as printed under the article; `qr.png` for a PNG.
+    async fn qr_code_url(&self, ctx: &Context<'_>) -> Result<String> {
+        Ok(format!("{}/articles/{}/qr.svg", state(ctx)?.snapshot().presenter.api_base, self.summary.slug))
+    }
+
     /// Cover photo.
     async fn cover(&self) -> Option<&Image> {
         self.summary.cover.as_ref()
