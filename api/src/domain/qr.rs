@@ -1,7 +1,7 @@
 //! QR codes for article and social links, drawn from the module matrix of the `qrcode` crate
 //! so size and margin are exact: SVG for print and the web, PNG for apps.
 
-use std::io::Cursor;
+use std::{fmt::Write, io::Cursor};
 
 use qrcode::{EcLevel, QrCode};
 
@@ -55,10 +55,11 @@ pub fn svg(text: &str, style: QrStyle) -> AppResult<String> {
     let (dark, width) = modules(text)?;
     let margin = style.margin as usize;
     let side = width + 2 * margin;
-    let mut path = String::with_capacity(dark.len() * 4);
+    let mut path = String::with_capacity(dark.len() * 8);
     for (i, _) in dark.iter().enumerate().filter(|(_, d)| **d) {
         let (x, y) = (i % width + margin, i / width + margin);
-        path.push_str(&format!("M{x} {y}h1v1h-1z"));
+        // Writing into a String cannot fail.
+        let _ = write!(path, "M{x} {y}h1v1h-1z");
     }
     Ok(format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{size}\" height=\"{size}\" viewBox=\"0 0 {side} {side}\" \
