@@ -264,7 +264,7 @@ impl MutationRoot {
     /// A short-lived token to preview one article through the public API.
     async fn create_preview_token(&self, ctx: &Context<'_>, id: ID) -> Result<PreviewToken> {
         let actor = actor(ctx)?;
-        let (token, expires_at) =
+        let (_, token, expires_at) =
             reads::preview_token(state(ctx)?, &actor, &article_id(&id)?.to_string()).await.map_err(gql)?;
         Ok(PreviewToken { token, expires_at })
     }

@@ -24,6 +24,7 @@ use crate::{
         version_etag, version_from_etag,
         workflow::Transition,
     },
+    services::permissions::Actor,
     state::AppState,
     views::ArticleDetail,
 };
@@ -43,9 +44,8 @@ fn object(body: Value) -> AppResult<Map<String, Value>> {
 }
 
 /// The article as the newsroom sees it, with its version as the ETag.
-async fn staff_answer(req: &HttpRequest, state: &AppState, id: i64, status: StatusCode) -> AppResult<HttpResponse> {
-    let actor = auth::viewer(req, state).await?.require()?;
-    let detail = reads::staff_article(state, &actor, &id.to_string()).await?;
+async fn staff_answer(state: &AppState, actor: &Actor, id: i64, status: StatusCode) -> AppResult<HttpResponse> {
+    let detail = reads::staff_article(state, actor, &id.to_string()).await?;
     staff_response(&detail, status)
 }
 
@@ -91,7 +91,7 @@ pub async fn create_article(
 ) -> AppResult<HttpResponse> {
     let actor = auth::viewer(&req, &state).await?.require()?;
     let id = articles::create(&state, &actor, &object(body.into_inner())?).await?;
-    staff_answer(&req, &state, id, StatusCode::CREATED).await
+    staff_answer(&state, &actor, id, StatusCode::CREATED).await
 }
 
 /// Edit an article.
@@ -127,7 +127,7 @@ pub async fn update_article(
     let actor = auth::viewer(&req, &state).await?.require()?;
     let id = resolve(&state.db, &key).await?.id;
     articles::update(&state, &actor, id, if_match(&req, id), &object(body.into_inner())?).await?;
-    staff_answer(&req, &state, id, StatusCode::OK).await
+    staff_answer(&state, &actor, id, StatusCode::OK).await
 }
 
 /// Move an article to the trash.
@@ -157,7 +157,7 @@ pub async fn trash_article(
     let actor = auth::viewer(&req, &state).await?.require()?;
     let id = resolve(&state.db, &key).await?.id;
     articles::trash(&state, &actor, id, if_match(&req, id)).await?;
-    staff_answer(&req, &state, id, StatusCode::OK).await
+    staff_answer(&state, &actor, id, StatusCode::OK).await
 }
 
 /// Optional publication time for `publish`.
@@ -180,7 +180,7 @@ async fn act(
     let actor = auth::viewer(&req, &state).await?.require()?;
     let id = resolve(&state.db, key).await?.id;
     articles::transition(&state, &actor, id, transition, if_match(&req, id), published_at).await?;
-    staff_answer(&req, &state, id, StatusCode::OK).await
+    staff_answer(&state, &actor, id, StatusCode::OK).await
 }
 
 /// Submit a draft for review (its author, or an editor).
@@ -316,7 +316,7 @@ pub async fn restore_article(
     let actor = auth::viewer(&req, &state).await?.require()?;
     let id = resolve(&state.db, &key).await?.id;
     articles::restore(&state, &actor, id).await?;
-    staff_answer(&req, &state, id, StatusCode::OK).await
+    staff_answer(&state, &actor, id, StatusCode::OK).await
 }
 
 /// Delete a trashed article for good, with its revisions (admins).
@@ -398,7 +398,7 @@ pub async fn restore_revision(
     let actor = auth::viewer(&req, &state).await?.require()?;
     let id = resolve(&state.db, &key).await?.id;
     revisions::restore(&state, &actor, id, revision, if_match(&req, id)).await?;
-    staff_answer(&req, &state, id, StatusCode::OK).await
+    staff_answer(&state, &actor, id, StatusCode::OK).await
 }
 
 /// A preview token for one article.
@@ -432,7 +432,6 @@ pub async fn create_preview_token(
     key: web::Path<String>,
 ) -> AppResult<HttpResponse> {
     let actor = auth::viewer(&req, &state).await?.require()?;
-    let (token, expires_at) = reads::preview_token(&state, &actor, &key).await?;
-    let id = resolve(&state.db, &key).await?.id;
+    let (id, token, expires_at) = reads::preview_token(&state, &actor, &key).await?;
     private_json(&PreviewToken { token, expires_at, article_url: format!("{}/api/v1/articles/{id}", state.public_url) })
 }

@@ -308,7 +308,7 @@ async fn begin(state: &AppState, id: i64) -> AppResult<(DatabaseTransaction, art
     Ok((txn, row))
 }
 
-fn check_version(row: &article::Model, expected: Option<i32>) -> AppResult<()> {
+pub(super) fn check_version(row: &article::Model, expected: Option<i32>) -> AppResult<()> {
     match expected {
         None => Err(AppError::VersionRequired),
         Some(v) if v != row.version => Err(AppError::StaleVersion { expected: v, current: row.version }),
@@ -316,7 +316,7 @@ fn check_version(row: &article::Model, expected: Option<i32>) -> AppResult<()> {
     }
 }
 
-fn refuse_trashed(row: &article::Model) -> AppResult<()> {
+pub(super) fn refuse_trashed(row: &article::Model) -> AppResult<()> {
     if row.deleted_at.is_some() {
         return Err(AppError::Conflict {
             code: "in_trash",
@@ -358,15 +358,11 @@ pub async fn create(state: &AppState, actor: &Actor, patch: &Map<String, Value>)
     authorize(actor, Action::CreateArticle, None)?;
     let txn = state.db.begin().await?;
     changes::bump(&txn).await?;
-    let mut base = ArticleContent::default();
-    if !patch.contains_key("authors")
+    let mut content = prepare(&txn, &ArticleContent::default(), patch, None).await?;
+    if content.authors.is_empty()
         && let Some(author_id) = actor.author_id
     {
-        base.authors = vec![BylineInput { author_id, role: "writer".into() }];
-    }
-    let mut content = prepare(&txn, &ArticleContent::default(), patch, None).await?;
-    if content.authors.is_empty() {
-        content.authors = base.authors;
+        content.authors = vec![BylineInput { author_id, role: "writer".into() }];
     }
     let now = Utc::now();
     let mut row = content_columns(&content)?;

@@ -337,7 +337,8 @@ fn sanitise_block(block: Block) -> Block {
     }
 }
 
-fn is_web_url(url: &str) -> bool {
+/// An absolute http(s) URL with a host, nothing that could break out of an attribute.
+pub fn is_web_url(url: &str) -> bool {
     let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"));
     rest.is_some_and(|r| {
         let host = r.split(['/', '?', '#']).next().unwrap_or_default();

@@ -149,10 +149,11 @@ pub async fn list(
 
 /// A short-lived token that lets a frontend read one article, whatever its status, through
 /// the public endpoints.
-pub async fn preview_token(state: &AppState, actor: &Actor, key: &str) -> AppResult<(String, DateTime<Utc>)> {
+/// Returns the article's id with the token and its expiry.
+pub async fn preview_token(state: &AppState, actor: &Actor, key: &str) -> AppResult<(i64, String, DateTime<Utc>)> {
     let row = resolve(&state.db, key).await?;
     authorize(actor, Action::ReadArticle, Some(facts(&row)))?;
     let ttl = state.auth.preview_ttl_secs;
     let token = state.auth.tokens.issue(actor.user_id, actor.role.as_str(), Scope::Preview, Some(row.id), ttl)?;
-    Ok((token, Utc::now() + chrono::Duration::seconds(ttl)))
+    Ok((row.id, token, Utc::now() + chrono::Duration::seconds(ttl)))
 }

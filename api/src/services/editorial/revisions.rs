@@ -100,17 +100,8 @@ pub async fn restore(
     changes::bump(&txn).await?;
     let row = article::Entity::find_by_id(id).one(&txn).await?.ok_or(AppError::NotFound("article"))?;
     authorize(actor, Action::EditArticle, Some(facts(&row)))?;
-    match expected {
-        None => return Err(AppError::VersionRequired),
-        Some(v) if v != row.version => return Err(AppError::StaleVersion { expected: v, current: row.version }),
-        Some(_) => {}
-    }
-    if row.deleted_at.is_some() {
-        return Err(AppError::Conflict {
-            code: "in_trash",
-            detail: "the article is in the trash; restore it first".into(),
-        });
-    }
+    articles::check_version(&row, expected)?;
+    articles::refuse_trashed(&row)?;
     let stored = article_revision::Entity::find_by_id(revision_id)
         .filter(article_revision::Column::ArticleId.eq(id))
         .one(&txn)

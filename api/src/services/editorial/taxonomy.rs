@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::ToSchema;
 
-use super::read_models;
+use super::{content::is_web_url, read_models};
 use crate::{
     domain::{slug::Slug, text::nfc},
     error::{AppError, AppResult, FieldError},
@@ -150,11 +150,6 @@ fn clean_name(raw: &str) -> AppResult<String> {
 
 fn optional_text(value: MaybeUndefined<String>) -> Option<Option<String>> {
     Option::<Option<String>>::from(value).map(|v| v.map(|t| nfc(t.trim())).filter(|t| !t.is_empty()))
-}
-
-fn is_web_url(url: &str) -> bool {
-    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"));
-    rest.is_some_and(|r| !r.is_empty() && !r.starts_with('/') && !r.contains(char::is_whitespace))
 }
 
 async fn slug_taken(txn: &DatabaseTransaction, term: Term, slug: &str, except: Option<i64>) -> AppResult<bool> {
