@@ -5,11 +5,11 @@ pub mod limiter;
 pub mod passwords;
 pub mod tokens;
 
-use actix_web::{HttpRequest, http::header};
+use actix_web::{HttpMessage, HttpRequest, http::header};
 use bantin_entity::user;
 use sea_orm::EntityTrait;
 
-use self::tokens::Scope;
+use self::tokens::{Claims, Scope};
 use crate::{
     error::{AppError, AppResult},
     services::permissions::{Actor, Role},
@@ -59,25 +59,30 @@ pub fn bearer(req: &HttpRequest) -> AppResult<Option<&str>> {
 
 /// Refuses a request whose bearer token is not valid, whatever the endpoint: a client sending
 /// a broken token learns so, instead of silently getting the anonymous answer. Checks the
-/// signature and claims only; the account is read where it matters ([`viewer`]).
+/// signature and claims only, and keeps the claims for [`viewer`], which reads the account.
 pub fn check_bearer(req: &HttpRequest, state: &AppState) -> AppResult<()> {
-    match bearer(req)? {
-        Some(token) => state.auth.tokens.verify(token).map(|_| ()),
-        None => Ok(()),
+    if let Some(token) = bearer(req)? {
+        let claims = state.auth.tokens.verify(token)?;
+        req.extensions_mut().insert(claims);
     }
+    Ok(())
 }
 
 /// Resolves a request's token. The account is read again so a deactivated account or a
 /// changed role takes effect at once, not when the token expires.
 pub async fn viewer(req: &HttpRequest, state: &AppState) -> AppResult<Viewer> {
-    match bearer(req)? {
-        None => Ok(Viewer::Public),
-        Some(token) => viewer_for_token(state, token).await,
-    }
+    let verified = req.extensions().get::<Claims>().cloned();
+    let claims = match verified {
+        Some(claims) => claims,
+        None => match bearer(req)? {
+            None => return Ok(Viewer::Public),
+            Some(token) => state.auth.tokens.verify(token)?,
+        },
+    };
+    viewer_for_claims(state, claims).await
 }
 
-pub async fn viewer_for_token(state: &AppState, token: &str) -> AppResult<Viewer> {
-    let claims = state.auth.tokens.verify(token)?;
+async fn viewer_for_claims(state: &AppState, claims: Claims) -> AppResult<Viewer> {
     let user_id: i64 = claims.sub.parse().map_err(|_| AppError::Unauthenticated("the token is malformed"))?;
     let account = user::Entity::find_by_id(user_id)
         .one(&state.db)
