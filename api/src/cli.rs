@@ -11,6 +11,7 @@ use crate::{
     error::AppError,
     graphql, seed,
     services::{
+        media::files,
         permissions::Role,
         users::{self, NewUser},
     },
@@ -47,6 +48,10 @@ enum Command {
     /// Manage newsroom accounts. Reads DATABASE_URL and BANTIN_DATA_DIR.
     #[command(subcommand)]
     User(UserCommand),
+    /// Work on stored media files. Reads DATABASE_URL, BANTIN_DATA_DIR, BANTIN_STORAGE and
+    /// BANTIN_RENDITION_WIDTHS.
+    #[command(subcommand)]
+    Media(MediaCommand),
     /// Write the OpenAPI document of the REST API (YAML). Reads nothing.
     ExportOpenapi {
         /// Where to write it.
@@ -74,6 +79,17 @@ enum UserCommand {
         /// Name shown in the newsroom (defaults to the part of the email before `@`).
         #[arg(long)]
         name: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum MediaCommand {
+    /// Make the renditions the current width set lists and the storage lacks, e.g. after
+    /// changing BANTIN_RENDITION_WIDTHS; shows a progress bar.
+    Regenerate {
+        /// Rewrite every rendition, not only the missing ones (after an encoder change).
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -149,14 +165,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let db = db::connect(&settings).await?;
             db::migrate(&db).await?;
             if args.demo {
-                if seed::demo::load_if_empty(&db, &settings.media_dir()).await? {
+                if seed::demo::load_if_empty(&db, &settings.media()?).await? {
                     println!("demo content loaded");
                 } else {
                     println!("the database already has articles; demo content not loaded");
                 }
             }
             if let Some(n) = args.synthetic {
-                let report = seed::synthetic::generate(&db, &settings.media_dir(), n).await?;
+                let report = seed::synthetic::generate(&db, &settings.media()?, n).await?;
                 println!("{report}");
             }
             Ok(())
@@ -175,6 +191,22 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 other => anyhow::anyhow!("{other}"),
             })?;
             println!("created {} account {} (id {})", user.role.as_str(), user.email, user.id);
+            Ok(())
+        }
+        Command::Media(MediaCommand::Regenerate { force }) => {
+            let db = db::connect(&settings).await?;
+            db::migrate(&db).await?;
+            let media = settings.media()?;
+            let report = files::regenerate(&db, &media, force).await?;
+            println!(
+                "{} images checked in {}, {} rendition files written",
+                report.images, media.storage.description, report.files_written
+            );
+            anyhow::ensure!(
+                report.missing_originals.is_empty(),
+                "originals missing from the storage: {}",
+                report.missing_originals.join(", ")
+            );
             Ok(())
         }
         Command::ExportSchema { output } => {

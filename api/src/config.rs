@@ -5,6 +5,8 @@ use std::{net::SocketAddr, path::PathBuf};
 
 use clap::{Args, ValueEnum};
 
+use crate::{imaging::RenditionSet, state::Media, storage::Storage};
+
 /// Settings shared by every subcommand.
 #[derive(Args, Clone, Debug)]
 pub struct Settings {
@@ -75,6 +77,21 @@ pub struct Settings {
     #[arg(long, env = "BANTIN_LOGIN_PER_ACCOUNT", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..), global = true)]
     pub login_per_account: u32,
 
+    /// Where media files are stored: a folder, or `s3://bucket/prefix` for S3-compatible object
+    /// storage (credentials, region and endpoint from the usual `AWS_*` variables). Default: the
+    /// `media` folder inside the data folder.
+    #[arg(long, env = "BANTIN_STORAGE", global = true)]
+    pub storage: Option<String>,
+
+    /// Largest media upload accepted, in bytes.
+    #[arg(long, env = "BANTIN_UPLOAD_MAX_BYTES", default_value_t = 20 * 1024 * 1024, value_parser = clap::value_parser!(u64).range(1024..=1 << 30), global = true)]
+    pub upload_max_bytes: u64,
+
+    /// Widths, in pixels, that images are served at (WebP and their own format). After a
+    /// change, `bantin media regenerate` makes the missing files.
+    #[arg(long, env = "BANTIN_RENDITION_WIDTHS", default_value = "320,640,1024,1600", value_parser = RenditionSet::parse, global = true)]
+    pub rendition_widths: RenditionSet,
+
     /// In-process cache of public responses (on|off).
     #[arg(long, env = "BANTIN_CACHE", default_value = "on", value_parser = parse_switch, action = clap::ArgAction::Set, global = true)]
     pub cache: bool,
@@ -132,8 +149,14 @@ impl Settings {
         }
     }
 
-    pub fn media_dir(&self) -> PathBuf {
-        self.data_dir.join("media")
+    /// The media store named by `--storage` (or the data folder's `media` folder), with the
+    /// rendition widths and the upload limit.
+    pub fn media(&self) -> anyhow::Result<Media> {
+        let storage = match &self.storage {
+            Some(location) => Storage::open(location)?,
+            None => Storage::local(&self.data_dir.join("media"))?,
+        };
+        Ok(Media { storage, renditions: self.rendition_widths.clone(), upload_limit: self.upload_max_bytes })
     }
 }
 

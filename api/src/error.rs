@@ -57,6 +57,12 @@ pub enum AppError {
     #[error("{detail}")]
     Unprocessable { code: &'static str, detail: String, errors: Vec<FieldError> },
     /// 503: a dependency (the database) is down.
+    /// 413: an upload over the configured limit; nothing was stored.
+    #[error("the upload is larger than the limit of {limit} bytes")]
+    PayloadTooLarge { limit: u64 },
+    /// 415: a file whose bytes are not an accepted type; nothing was stored.
+    #[error("{0}")]
+    UnsupportedMedia(String),
     #[error("service unavailable")]
     Unavailable(#[source] anyhow::Error),
     /// 500: a bug or an unexpected failure; details go to the log only.
@@ -108,6 +114,8 @@ impl AppError {
             AppError::StaleVersion { .. } => "version_conflict",
             AppError::VersionRequired => "version_required",
             AppError::TooManyRequests { .. } => "rate_limited",
+            AppError::PayloadTooLarge { .. } => "payload_too_large",
+            AppError::UnsupportedMedia(_) => "unsupported_media_type",
             AppError::Unavailable(_) => "unavailable",
             AppError::Internal(_) => "internal",
         }
@@ -125,6 +133,8 @@ impl AppError {
             AppError::StaleVersion { .. } => "Precondition failed",
             AppError::VersionRequired => "Precondition required",
             AppError::TooManyRequests { .. } => "Too many requests",
+            AppError::PayloadTooLarge { .. } => "Payload too large",
+            AppError::UnsupportedMedia(_) => "Unsupported media type",
             AppError::Unprocessable { .. } => "Unprocessable request",
             AppError::Unavailable(_) => "Service unavailable",
             AppError::Internal(_) => "Internal server error",
@@ -175,6 +185,8 @@ impl ResponseError for AppError {
             AppError::StaleVersion { .. } => StatusCode::PRECONDITION_FAILED,
             AppError::VersionRequired => StatusCode::PRECONDITION_REQUIRED,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::UnsupportedMedia(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,

@@ -53,14 +53,15 @@ impl Application {
         let metrics = Arc::new(Metrics::default());
         let counter = metrics.clone();
         db.set_metric_callback(move |info| counter.record_statement(info.elapsed));
-        if seed::demo::load_if_empty(&db, &settings.media_dir()).await? {
+        let media = settings.media()?;
+        if seed::demo::load_if_empty(&db, &media).await? {
             tracing::info!("empty database: demo content loaded");
         }
         let listener =
             TcpListener::bind(settings.addr).with_context(|| format!("cannot listen on {}", settings.addr))?;
         let local = listener.local_addr()?;
         let public_url = settings.public_url.clone().unwrap_or_else(|| format!("http://{local}"));
-        let snapshot = load_snapshot(&db, &public_url).await?;
+        let snapshot = load_snapshot(&db, &public_url, &media.renditions).await?;
         let secret = secrets::cursor_secret(&settings)?;
         let watcher_db = db::connect_one(&settings).await?;
         let auth = Auth {
@@ -74,7 +75,7 @@ impl Application {
             db,
             cursor_key: CursorKey::new(&secret),
             cache: ResponseCache::new(settings.cache, settings.cache_entries),
-            media_dir: settings.media_dir(),
+            media,
             public_url: public_url.clone(),
             snapshot,
             metrics,

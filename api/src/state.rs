@@ -1,20 +1,26 @@
 //! Application state shared by every request.
 
-use std::{
-    path::PathBuf,
-    sync::{Arc, RwLock},
-};
+use std::sync::{Arc, RwLock};
 
 use sea_orm::DatabaseConnection;
 
 use crate::{
     auth::{limiter::LoginLimits, tokens::TokenKeys},
     cache::ResponseCache,
+    imaging::RenditionSet,
     metrics::Metrics,
     pagination::CursorKey,
     services::site::{Snapshot, load_snapshot},
     services::visibility::Schedule,
+    storage::Storage,
 };
+
+/// Media files: where they are kept, the sizes they are served at, the largest upload.
+pub struct Media {
+    pub storage: Storage,
+    pub renditions: RenditionSet,
+    pub upload_limit: u64,
+}
 
 /// Token keys and lifetimes, and the login limits.
 pub struct Auth {
@@ -31,7 +37,7 @@ pub struct AppState {
     pub cache: ResponseCache,
     pub schedule: Schedule,
     pub metrics: Arc<Metrics>,
-    pub media_dir: PathBuf,
+    pub media: Media,
     /// This API's public origin, e.g. `https://api.example.vn`.
     pub public_url: String,
     pub auth: Auth,
@@ -43,7 +49,7 @@ pub struct Parts {
     pub db: DatabaseConnection,
     pub cursor_key: CursorKey,
     pub cache: ResponseCache,
-    pub media_dir: PathBuf,
+    pub media: Media,
     pub public_url: String,
     pub snapshot: Snapshot,
     pub metrics: Arc<Metrics>,
@@ -58,7 +64,7 @@ impl AppState {
             cache: parts.cache,
             schedule: Schedule::default(),
             metrics: parts.metrics,
-            media_dir: parts.media_dir,
+            media: parts.media,
             public_url: parts.public_url,
             auth: parts.auth,
             snapshot: RwLock::new(Arc::new(parts.snapshot)),
@@ -80,7 +86,7 @@ impl AppState {
     pub async fn content_changed(&self) -> anyhow::Result<()> {
         // A new cache generation also invalidates the schedule memo.
         self.cache.clear();
-        let fresh = Arc::new(load_snapshot(&self.db, &self.public_url).await?);
+        let fresh = Arc::new(load_snapshot(&self.db, &self.public_url, &self.media.renditions).await?);
         match self.snapshot.write() {
             Ok(mut guard) => *guard = fresh,
             Err(poisoned) => *poisoned.into_inner() = fresh,

@@ -9,6 +9,7 @@ use utoipa::ToSchema;
 
 use crate::{
     domain::dates::display_vi,
+    imaging::{FileKey, RenditionSet},
     read_model::{BlockDoc, Byline, CategoryRef, DetailDoc, ImageDoc, Source, SummaryDoc, TagRef},
     services::editorial::{Editorial, EditorialBrief},
 };
@@ -37,6 +38,26 @@ pub struct Image {
     pub caption: Option<String>,
     /// Photographer or agency.
     pub credit: Option<String>,
+    /// The image at smaller widths, WebP first, then in its own format, each from narrow to
+    /// wide (never wider than the original): ready for `srcset` and `<picture>`.
+    pub renditions: Vec<Rendition>,
+}
+
+/// One size of an image, for `srcset` (`{url} {width}w`).
+#[derive(Clone, Debug, Serialize, ToSchema, async_graphql::SimpleObject)]
+pub struct Rendition {
+    /// Absolute URL of the file; content-addressed.
+    #[schema(example = "https://api.example.vn/files/3f2a9c0d1b7e4a66-640.webp")]
+    pub url: String,
+    /// Width in pixels.
+    #[schema(example = 640)]
+    pub width: i32,
+    /// Height in pixels.
+    #[schema(example = 427)]
+    pub height: i32,
+    /// MIME type: `image/webp`, or the original's type.
+    #[schema(example = "image/webp")]
+    pub mime: String,
 }
 
 /// An article as shown in lists: no body.
@@ -142,11 +163,27 @@ pub struct Presenter {
     /// The site's public base URL, without a trailing slash.
     pub site_base: String,
     pub tz: Tz,
+    pub renditions: RenditionSet,
 }
 
 impl Presenter {
     pub fn image(&self, doc: ImageDoc) -> Image {
+        let renditions = match (FileKey::parse(&doc.file_key), u32::try_from(doc.width), u32::try_from(doc.height)) {
+            (Some(original), Ok(width), Ok(height)) => self
+                .renditions
+                .plan(&original, width, height)
+                .into_iter()
+                .map(|p| Rendition {
+                    url: format!("{}{}", self.files_base, p.key),
+                    width: i32::try_from(p.width).unwrap_or(i32::MAX),
+                    height: i32::try_from(p.height).unwrap_or(i32::MAX),
+                    mime: p.key.format.mime().to_owned(),
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
         Image {
+            renditions,
             id: doc.id,
             url: format!("{}{}", self.files_base, doc.file_key),
             width: doc.width,

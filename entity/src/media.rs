@@ -16,6 +16,10 @@ pub struct Model {
     pub caption: Option<String>,
     pub credit: Option<String>,
     pub created_at: DateTimeUtc,
+    /// The account that uploaded the file; `None` for seeded content.
+    pub uploaded_by: Option<i64>,
+    /// Alt, caption and credit folded (no diacritics, lower case) for library search.
+    pub search_text: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -4,6 +4,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261127_000001_content_model;
 mod m20261128_000001_editorial;
+mod m20261128_000002_media_library;
 
 /// Runs Bantin's migrations in order; `bantin migrate` and server start-up both use it.
 pub struct Migrator;
@@ -11,6 +12,10 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261127_000001_content_model::Migration), Box::new(m20261128_000001_editorial::Migration)]
+        vec![
+            Box::new(m20261127_000001_content_model::Migration),
+            Box::new(m20261128_000001_editorial::Migration),
+            Box::new(m20261128_000002_media_library::Migration),
+        ]
     }
 }

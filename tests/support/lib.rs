@@ -9,6 +9,7 @@ use std::{
 
 use bantin_api::{
     config::{LogFormat, Settings},
+    imaging::RenditionSet,
     startup::Application,
 };
 use sea_orm::{ConnectionTrait, Database};
@@ -35,6 +36,9 @@ pub struct Options {
     pub access_token_ttl: u32,
     pub preview_token_ttl: u32,
     pub login_per_address: u32,
+    pub upload_max_bytes: u64,
+    /// Widths of image renditions, e.g. `320,640`.
+    pub rendition_widths: &'static str,
 }
 
 impl Default for Options {
@@ -46,6 +50,8 @@ impl Default for Options {
             access_token_ttl: 900,
             preview_token_ttl: 3_600,
             login_per_address: 1_000,
+            upload_max_bytes: 20 * 1024 * 1024,
+            rendition_widths: "320,640,1024,1600",
         }
     }
 }
@@ -94,6 +100,11 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         }
         (None, None) => (None, None),
     };
+    // With `TEST_S3_URL` (e.g. s3://bantin-test, credentials and endpoint in AWS_*), media
+    // files go to that bucket, under a prefix of their own for each test.
+    let storage = std::env::var("TEST_S3_URL").ok().filter(|u| !u.is_empty()).map(|base| {
+        format!("{}/t{}-{}", base.trim_end_matches('/'), std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed))
+    });
     let settings = Settings {
         addr: "127.0.0.1:0".parse().expect("address"),
         data_dir: data_dir.clone(),
@@ -111,6 +122,9 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         preview_token_ttl: options.preview_token_ttl,
         login_per_address: options.login_per_address,
         login_per_account: 5,
+        storage,
+        upload_max_bytes: options.upload_max_bytes,
+        rendition_widths: RenditionSet::parse(options.rendition_widths).expect("rendition widths"),
         cache: options.cache,
         cache_entries: 1_000,
         graphql_max_depth: 10,
@@ -157,6 +171,16 @@ pub struct Reply {
 }
 
 impl Reply {
+    /// Sends a prepared request and reads the whole answer.
+    pub async fn read(request: reqwest::RequestBuilder) -> Reply {
+        let response = request.send().await.expect("request sent");
+        Reply {
+            status: response.status().as_u16(),
+            headers: response.headers().clone(),
+            body: response.text().await.expect("body read"),
+        }
+    }
+
     pub fn json(&self) -> Value {
         serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
     }
@@ -335,12 +359,7 @@ impl TestApp {
         for (name, value) in headers {
             request = request.header(*name, *value);
         }
-        let response = request.send().await.expect("request sent");
-        Reply {
-            status: response.status().as_u16(),
-            headers: response.headers().clone(),
-            body: response.text().await.expect("body read"),
-        }
+        Reply::read(request).await
     }
 
     /// POSTs a GraphQL operation with a bearer token.
@@ -353,12 +372,7 @@ impl TestApp {
         if let Some(token) = token {
             request = request.bearer_auth(token);
         }
-        let response = request.send().await.expect("request sent");
-        Reply {
-            status: response.status().as_u16(),
-            headers: response.headers().clone(),
-            body: response.text().await.expect("body read"),
-        }
+        Reply::read(request).await
     }
 
     /// Creates a draft through the API as `token`; returns the article as answered.

@@ -12,6 +12,20 @@ pub fn nfc(input: &str) -> String {
     }
 }
 
+/// Text as matched in searches: decomposed, without combining marks, `đ` as `d`, lower case.
+/// `Người Dân`, `NGUOI DAN` and the NFD spelling all fold to `nguoi dan`.
+pub fn fold(input: &str) -> String {
+    input
+        .nfd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .map(|c| match c {
+            'đ' | 'Đ' => 'd',
+            other => other,
+        })
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
 /// Counts words the way Vietnamese readers count them: each space-separated syllable group.
 pub fn word_count(text: &str) -> usize {
     text.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count()
@@ -30,11 +44,26 @@ mod tests {
     }
 
     #[test]
+    fn folding_drops_marks_case_and_the_bar_of_d() {
+        assert_eq!(fold("Người Dân ĐÀ NẴNG"), "nguoi dan da nang");
+        let nfd: String = "Lê Chân".nfd().collect();
+        assert_eq!(fold(&nfd), fold("LÊ CHÂN"));
+    }
+
+    #[test]
     fn words_are_counted_by_syllable_and_punctuation_is_not_a_word() {
         assert_eq!(word_count("Sáng 20/9, đoàn — làm việc."), 5);
     }
 
     proptest! {
+        #[test]
+        fn folding_is_idempotent_and_ignores_form(s in "\\PC{0,40}") {
+            let once = fold(&s);
+            prop_assert_eq!(fold(&once), once.clone());
+            let decomposed: String = s.nfd().collect();
+            prop_assert_eq!(fold(&decomposed), once);
+        }
+
         #[test]
         fn nfc_is_idempotent_and_ignores_form(s in "\\PC{0,40}") {
             let once = nfc(&s);

@@ -4,9 +4,11 @@
 
 use actix_web::{HttpRequest, HttpResponse, http::StatusCode, http::header, web};
 use async_graphql::{
-    http::GraphiQLSource,
+    ParseRequestError,
+    http::{GraphiQLSource, MultipartOptions},
     parser::{parse_query, types::OperationType},
 };
+use futures_util::{StreamExt, TryStreamExt};
 use serde_json::json;
 
 use super::{
@@ -201,35 +203,92 @@ pub async fn graphql_get(
     .await
 }
 
-/// Queries and mutations over POST with a JSON body.
+/// Largest JSON request body.
+const MAX_JSON_BODY: usize = 2 * 1024 * 1024;
+
+/// Queries and mutations over POST: a JSON body, or a multipart request carrying files
+/// (the GraphQL multipart request specification, for `uploadMedia`).
 pub async fn graphql_post(
     req: HttpRequest,
-    body: web::Bytes,
+    payload: web::Payload,
     state: web::Data<AppState>,
     schema: web::Data<BantinSchema>,
 ) -> AppResult<HttpResponse> {
     let Some(media) = negotiate(&req) else { return Ok(not_acceptable()) };
     let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
     let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
-    if essence != JSON {
-        return Ok(request_error(StatusCode::UNSUPPORTED_MEDIA_TYPE, media, "send the request as application/json"));
-    }
-    let value: serde_json::Value = match serde_json::from_slice(&body) {
-        Ok(value) => value,
-        Err(err) => return Ok(request_error(StatusCode::BAD_REQUEST, media, &format!("the body is not JSON: {err}"))),
-    };
-    if let Some(problem) = shape_problem(&value) {
-        return Ok(request_error(StatusCode::BAD_REQUEST, media, problem));
-    }
-    let request: async_graphql::Request = match serde_json::from_value(value) {
-        Ok(request) => request,
-        Err(err) => return Ok(request_error(StatusCode::BAD_REQUEST, media, &err.to_string())),
+    let request = match essence.as_str() {
+        JSON => match json_request(payload, media).await? {
+            Ok(request) => request,
+            Err(reply) => return Ok(reply),
+        },
+        "multipart/form-data" => {
+            let limit = usize::try_from(state.media.upload_limit).unwrap_or(usize::MAX);
+            let options = MultipartOptions::default().max_file_size(limit).max_num_files(4);
+            let body = sendable(payload).into_async_read();
+            match async_graphql::http::receive_body(Some(content_type), body, options).await {
+                Ok(request) => request,
+                Err(ParseRequestError::PayloadTooLarge) => {
+                    return Err(AppError::PayloadTooLarge { limit: state.media.upload_limit });
+                }
+                Err(err) => {
+                    return Ok(request_error(StatusCode::BAD_REQUEST, media, &format!("bad multipart request: {err}")));
+                }
+            }
+        }
+        _ => {
+            return Ok(request_error(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                media,
+                "send the request as application/json (or multipart/form-data with files)",
+            ));
+        }
     };
     let viewer = match viewer_or_reply(&req, &state, media).await? {
         Ok(viewer) => viewer,
         Err(reply) => return Ok(reply),
     };
     Ok(executed(media, execute(&schema, &state, viewer, &req, request).await?))
+}
+
+/// The request body as a stream another thread may poll (the multipart parser requires it):
+/// a local task forwards the chunks through a small channel, so a slow parser slows the
+/// upload instead of buffering it.
+fn sendable(mut payload: web::Payload) -> impl futures_util::Stream<Item = std::io::Result<web::Bytes>> + Send {
+    let (tx, rx) = tokio::sync::mpsc::channel::<std::io::Result<web::Bytes>>(8);
+    actix_web::rt::spawn(async move {
+        while let Some(chunk) = payload.next().await {
+            if tx.send(chunk.map_err(std::io::Error::other)).await.is_err() {
+                break;
+            }
+        }
+    });
+    futures_util::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|chunk| (chunk, rx)) })
+}
+
+/// Reads and checks a JSON request body; a reply when it is not a GraphQL request.
+async fn json_request(
+    mut payload: web::Payload,
+    media: &'static str,
+) -> AppResult<Result<async_graphql::Request, HttpResponse>> {
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| AppError::bad_param("body", format!("could not be read: {e}")))?;
+        if body.len() + chunk.len() > MAX_JSON_BODY {
+            return Err(AppError::PayloadTooLarge { limit: MAX_JSON_BODY as u64 });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    let value: serde_json::Value = match serde_json::from_slice(&body) {
+        Ok(value) => value,
+        Err(err) => {
+            return Ok(Err(request_error(StatusCode::BAD_REQUEST, media, &format!("the body is not JSON: {err}"))));
+        }
+    };
+    if let Some(problem) = shape_problem(&value) {
+        return Ok(Err(request_error(StatusCode::BAD_REQUEST, media, problem)));
+    }
+    Ok(serde_json::from_value(value).map_err(|err| request_error(StatusCode::BAD_REQUEST, media, &err.to_string())))
 }
 
 /// Checks the request object against the specification before handing it to the engine.

@@ -1,7 +1,7 @@
 //! The mutation root: the newsroom's writes, each a thin call into the same services as the
 //! REST endpoints, so permissions, validation and the workflow behave identically.
 
-use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result, SimpleObject};
+use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result, SimpleObject, Upload};
 use chrono::{DateTime, FixedOffset, Utc};
 use serde_json::{Map, Value, json};
 
@@ -15,9 +15,10 @@ use crate::{
     services::{
         editorial::{
             articles, reads, revisions,
-            taxonomy::{self, MediaInput, SiteInput, Term, TermInput, TermRecord},
+            taxonomy::{self, SiteInput, Term, TermInput, TermRecord},
             workflow::Transition,
         },
+        media::library::{self, Deleted, LibraryItem, MediaInput, UploadMeta},
         permissions::Actor,
         site::{self, Site},
         users::{self, NewUser, Session, User, UserChanges},
@@ -314,11 +315,34 @@ impl MutationRoot {
         delete_term(ctx, Term::Tag, &slug).await
     }
 
-    /// Change a photo's alt text, caption or credit (editors).
+    /// Upload a photo to the media library (editors and authors), sent as a GraphQL
+    /// multipart request. The file's bytes decide its type (JPEG, PNG, WebP, GIF); EXIF
+    /// orientation is applied, metadata removed, and every rendition made.
+    async fn upload_media(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The image file.")] file: Upload,
+        #[graphql(desc = "Text alternative for screen readers, caption and credit.")] input: Option<UploadMeta>,
+    ) -> Result<LibraryItem> {
+        let actor = actor(ctx)?;
+        library::may_upload(&actor).map_err(gql)?;
+        let upload = file.value(ctx).map_err(|_| gql(AppError::bad_param("file", "is not an uploaded file")))?;
+        library::upload(state(ctx)?, &actor, upload.content, input.unwrap_or_default()).await.map_err(gql)
+    }
+
+    /// Change a photo's alt text, caption or credit (editors; authors their own uploads).
     async fn update_media(&self, ctx: &Context<'_>, id: ID, input: MediaInput) -> Result<Image> {
         let actor = actor(ctx)?;
         let id = id.parse::<i64>().map_err(|_| gql(AppError::bad_param("id", "must be a media id")))?;
-        taxonomy::save_media(state(ctx)?, &actor, id, input).await.map_err(gql)
+        Ok(library::update(state(ctx)?, &actor, id, input).await.map_err(gql)?.image)
+    }
+
+    /// Delete a photo (editors; authors their own uploads). Refused while articles use it,
+    /// unless `force`, which first takes it out of them.
+    async fn delete_media(&self, ctx: &Context<'_>, id: ID, force: Option<bool>) -> Result<Deleted> {
+        let actor = actor(ctx)?;
+        let id = id.parse::<i64>().map_err(|_| gql(AppError::bad_param("id", "must be a media id")))?;
+        library::delete(state(ctx)?, &actor, id, force.unwrap_or(false)).await.map_err(gql)
     }
 
     /// Change the site settings (admins).

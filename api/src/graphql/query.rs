@@ -6,12 +6,13 @@ use super::{
     errors::gql,
     types::{
         Article, ArticleConnection, ArticleFilterInput, Author, AuthorConnection, Category, Tag, TagConnection,
-        article_connection, author_connection, state, tag_connection,
+        article_connection, author_connection, rename_cursor, state, tag_connection,
     },
 };
 use crate::{
     error::AppError,
     graphql::viewer,
+    pagination::PageRequest,
     services::{
         audit::{self, AuditEntry},
         authors,
@@ -19,6 +20,7 @@ use crate::{
             reads::{self, StatusFilter},
             revisions,
         },
+        media::library::{self, LibraryFilter, LibraryItem},
         site, tags,
         users::{self, User},
     },
@@ -69,6 +71,30 @@ impl Revision {
 /// What a frontend can read: public content (published, or scheduled and due, not deleted),
 /// and, with a newsroom token, what the account's role may read.
 pub struct QueryRoot;
+
+/// Filters of the media library.
+#[derive(async_graphql::InputObject, Default)]
+pub struct MediaFilterInput {
+    /// Words in the alt text, caption or credit; diacritics and case are ignored.
+    pub text: Option<String>,
+    /// Only uploads of this account.
+    pub uploaded_by: Option<ID>,
+    /// Uploaded at or after this time.
+    pub uploaded_after: Option<chrono::DateTime<chrono::Utc>>,
+    /// Uploaded before this time.
+    pub uploaded_before: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// One page of the media library.
+#[derive(async_graphql::SimpleObject)]
+pub struct MediaLibraryPage {
+    /// The items, newest first.
+    pub items: Vec<LibraryItem>,
+    /// Pass as `after` for the next page; null on the last page.
+    pub next_cursor: Option<String>,
+    /// Whether another page follows.
+    pub has_more: bool,
+}
 
 /// What a frontend can read: public content (published, or scheduled and due, not deleted),
 /// and, with a newsroom token, what the account's role may read.
@@ -207,6 +233,32 @@ impl QueryRoot {
             .map(|b| b.parse::<i64>().map_err(|_| gql(AppError::bad_param("before", "must be an id"))))
             .transpose()?;
         audit::list(state(ctx)?, &actor, first, before).await.map_err(gql)
+    }
+
+    /// The media library, newest first (editors and authors). Needs an access token.
+    #[graphql(complexity = "first.unwrap_or(20).clamp(0, 100) as usize * child_complexity")]
+    async fn media_library(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which items; all when absent.")] filter: Option<MediaFilterInput>,
+        #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "`nextCursor` of the previous page.")] after: Option<String>,
+    ) -> Result<MediaLibraryPage> {
+        let MediaFilterInput { text, uploaded_by, uploaded_after, uploaded_before } = filter.unwrap_or_default();
+        let actor = viewer(ctx)?.clone().require().map_err(gql)?;
+        let state = state(ctx)?;
+        let uploaded_by = uploaded_by
+            .map(|id| id.parse::<i64>().map_err(|_| gql(AppError::bad_param("uploadedBy", "must be an account id"))))
+            .transpose()?;
+        let filter =
+            LibraryFilter { text: text.filter(|t| !t.trim().is_empty()), uploaded_by, uploaded_after, uploaded_before }
+                .validated()
+                .map_err(gql)?;
+        let first = first.unwrap_or(20).to_string();
+        let request = PageRequest::parse(&state.cursor_key, filter.fingerprint(), Some(&first), after.as_deref(), None)
+            .map_err(|e| gql(rename_cursor(e)))?;
+        let page = library::list(state, &actor, &filter, &request).await.map_err(gql)?;
+        Ok(MediaLibraryPage { items: page.data, next_cursor: page.meta.next_cursor, has_more: page.meta.has_more })
     }
 
     /// The portal's settings.

@@ -7,6 +7,7 @@ pub mod editorial;
 pub mod fallback;
 pub mod media;
 pub mod newsroom;
+pub mod print;
 pub mod qr;
 pub mod respond;
 pub mod site;
@@ -78,6 +79,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(articles::list_related_articles)
             .service(qr::article_qr_svg)
             .service(qr::article_qr_png)
+            .service(print::get_article_print)
             .service(editorial::submit_article)
             .service(editorial::publish_article)
             .service(editorial::unpublish_article)
@@ -102,8 +104,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(taxonomy::get_tag)
             .service(newsroom::update_tag)
             .service(newsroom::delete_tag)
+            .service(media::upload_media)
+            .service(media::list_media)
             .service(media::get_media)
-            .service(newsroom::update_media)
+            .service(media::update_media)
+            .service(media::delete_media)
             .service(site::get_site)
             .service(newsroom::update_site)
             .service(qr::social_qr_svg)

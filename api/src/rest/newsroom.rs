@@ -6,13 +6,12 @@ use actix_web::{HttpRequest, HttpResponse, delete, http::StatusCode, patch, post
 use super::{body::JsonObject, respond::private_json};
 use crate::{
     auth,
-    error::{AppError, AppResult, Problem},
+    error::{AppResult, Problem},
     services::{
-        editorial::taxonomy::{self, MediaInput, SiteInput, Term, TermInput, TermRecord},
+        editorial::taxonomy::{self, SiteInput, Term, TermInput, TermRecord},
         site::{self, Site},
     },
     state::AppState,
-    views::Image,
 };
 
 async fn save(
@@ -144,35 +143,6 @@ term_endpoints!(
     "delete_tag",
     "tag (deleting takes it off its articles)"
 );
-
-/// Change a media item's alt text, caption or credit (editors); every article showing it is
-/// updated at once.
-#[utoipa::path(
-    operation_id = "update_media",
-    tag = "media",
-    security(("bearer" = [])),
-    params(("id" = i64, Path, description = "Media item id")),
-    request_body = MediaInput,
-    responses(
-        (status = 200, description = "The media item", body = Image),
-        (status = 400, description = "The id or body is malformed", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Authors may not edit media", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such media item", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-    )
-)]
-#[patch("/media/{id}")]
-pub async fn update_media(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    id: web::Path<String>,
-    body: JsonObject<MediaInput>,
-) -> AppResult<HttpResponse> {
-    let id = id.parse::<i64>().map_err(|_| AppError::bad_param("id", "must be an integer"))?;
-    let actor = auth::viewer(&req, &state).await?.require()?;
-    private_json(&taxonomy::save_media(&state, &actor, id, body.0).await?)
-}
 
 /// Change the site settings (admins).
 #[utoipa::path(

@@ -2,7 +2,7 @@
 //! real article page (lead, captioned photos, bylines, source), plus articles the public must
 //! never see (a draft, one in review, a scheduled one, an archived one and one in the trash).
 
-use std::{collections::HashMap, path::Path};
+use std::collections::HashMap;
 
 use anyhow::Context;
 use bantin_entity::{article, author, category, site, social_link, tag};
@@ -18,6 +18,7 @@ use crate::{
     domain::{blocks::Block, slug::Slug, text::nfc},
     read_model::{Byline, Source, TagRef},
     services::categories::CategoryTree,
+    state::Media,
 };
 
 const CATEGORIES: &[(&str, &str, Option<&str>, &str)] = &[
@@ -482,12 +483,11 @@ fn slug_of(text: &str) -> anyhow::Result<String> {
 }
 
 /// Loads the demo site when the database has no article yet; returns whether it did.
-pub async fn load_if_empty(db: &DatabaseConnection, media_dir: &Path) -> anyhow::Result<bool> {
+pub async fn load_if_empty(db: &DatabaseConnection, media: &Media) -> anyhow::Result<bool> {
     if article::Entity::find().count(db).await? > 0 {
         return Ok(false);
     }
-    let files =
-        (0..PHOTOS.len()).map(|i| images::generate(media_dir, i as u64 + 1)).collect::<anyhow::Result<Vec<_>>>()?;
+    let files = images::generate_many(media, 1..=PHOTOS.len() as u64).await?;
     let now = Utc::now().with_nanosecond_truncated();
     let txn = db.begin().await?;
 
@@ -532,7 +532,7 @@ pub async fn load_if_empty(db: &DatabaseConnection, media_dir: &Path) -> anyhow:
         .iter()
         .zip(&files)
         .map(|((alt, caption, credit), file)| NewMedia {
-            file_key: file.file_key.clone(),
+            file_key: file.key.to_string(),
             byte_size: file.byte_size,
             width: images::WIDTH as i32,
             height: images::HEIGHT as i32,

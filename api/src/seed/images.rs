@@ -1,21 +1,17 @@
 //! Generated photographs for demo and synthetic content: a skyline under a coloured sky,
-//! different for every seed, stored content-addressed in the media folder.
+//! different for every seed, stored with their renditions like any upload.
 
-use std::path::Path;
-
-use anyhow::Context;
-use image::{ImageEncoder, Rgb, RgbImage, codecs::jpeg::JpegEncoder};
+use futures_util::{StreamExt, TryStreamExt};
+use image::{DynamicImage, Rgb, RgbImage};
 use rand::{Rng, SeedableRng, rngs::SmallRng};
-use sha2::{Digest, Sha256};
+
+use crate::{
+    services::media::files::{self, Stored},
+    state::Media,
+};
 
 pub const WIDTH: u32 = 960;
 pub const HEIGHT: u32 = 640;
-
-/// A stored file.
-pub struct StoredImage {
-    pub file_key: String,
-    pub byte_size: i64,
-}
 
 fn render(seed: u64) -> RgbImage {
     let mut rng = SmallRng::seed_from_u64(seed);
@@ -54,20 +50,15 @@ fn render(seed: u64) -> RgbImage {
     img
 }
 
-/// Renders image number `seed` as JPEG and stores it under its content hash.
-pub fn generate(media_dir: &Path, seed: u64) -> anyhow::Result<StoredImage> {
-    let img = render(seed);
-    let mut bytes = Vec::new();
-    JpegEncoder::new_with_quality(&mut bytes, 78)
-        .write_image(img.as_raw(), WIDTH, HEIGHT, image::ExtendedColorType::Rgb8)
-        .context("cannot encode a generated photo")?;
-    let digest = Sha256::digest(&bytes);
-    let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
-    let file_key = format!("{hex}.jpg");
-    std::fs::create_dir_all(media_dir).with_context(|| format!("cannot create {}", media_dir.display()))?;
-    let path = media_dir.join(&file_key);
-    if !path.exists() {
-        std::fs::write(&path, &bytes).with_context(|| format!("cannot write {}", path.display()))?;
-    }
-    Ok(StoredImage { file_key, byte_size: i64::try_from(bytes.len()).unwrap_or(i64::MAX) })
+/// Renders images number `seeds` and stores them with their renditions, a few at a time so
+/// every core has work; the result is in the order of `seeds`.
+pub async fn generate_many(media: &Media, seeds: impl Iterator<Item = u64>) -> anyhow::Result<Vec<Stored>> {
+    futures_util::stream::iter(seeds)
+        .map(|seed| async move {
+            let image = tokio::task::spawn_blocking(move || DynamicImage::ImageRgb8(render(seed))).await?;
+            files::store_generated(media, image).await
+        })
+        .buffered(4)
+        .try_collect()
+        .await
 }

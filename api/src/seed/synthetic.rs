@@ -1,7 +1,7 @@
 //! Synthetic archives for benchmarks: realistic Vietnamese articles in bulk (400–1,200
 //! words, two or three captioned photos, tags, bylines, five years of dates).
 
-use std::{collections::HashMap, path::Path, time::Instant};
+use std::{collections::HashMap, time::Instant};
 
 use bantin_entity::{author, category, tag};
 use chrono::{Duration, Utc};
@@ -20,6 +20,7 @@ use crate::{
     domain::{blocks::Block, slug::Slug},
     read_model::{Byline, TagRef},
     services::{categories::CategoryTree, media::image_doc},
+    state::Media,
 };
 
 const BATCH: u64 = 1_000;
@@ -188,12 +189,12 @@ fn title(rng: &mut SmallRng) -> String {
 
 /// Generates `count` articles (after loading the demo site if the database is empty) and
 /// returns a one-line report with the achieved rate.
-pub async fn generate(db: &DatabaseConnection, media_dir: &Path, count: u64) -> anyhow::Result<String> {
-    demo::load_if_empty(db, media_dir).await?;
+pub async fn generate(db: &DatabaseConnection, media: &Media, count: u64) -> anyhow::Result<String> {
+    demo::load_if_empty(db, media).await?;
     let started = Instant::now();
     let mut rng = SmallRng::seed_from_u64(count);
     let now = Utc::now();
-    let files = (0..PHOTO_FILES).map(|i| images::generate(media_dir, 1_000 + i)).collect::<anyhow::Result<Vec<_>>>()?;
+    let files = images::generate_many(media, 1_000..1_000 + PHOTO_FILES).await?;
 
     let categories = category::Entity::find().all(db).await?;
     let category_ids: Vec<i64> = categories.iter().map(|c| c.id).collect();
@@ -306,7 +307,7 @@ pub async fn generate(db: &DatabaseConnection, media_dir: &Path, count: u64) -> 
                     let file = &files[rng.random_range(0..files.len())];
                     photo_ids.push(first_media + i64::try_from(media.len()).unwrap_or(0));
                     media.push(NewMedia {
-                        file_key: file.file_key.clone(),
+                        file_key: file.key.to_string(),
                         byte_size: file.byte_size,
                         width: images::WIDTH as i32,
                         height: images::HEIGHT as i32,

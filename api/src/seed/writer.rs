@@ -10,7 +10,10 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ActiveValue::Set, ConnectionTrait, DbBackend, EntityTrait, Statement};
 
 use crate::{
-    domain::{blocks::Block, text::nfc},
+    domain::{
+        blocks::Block,
+        text::{fold, nfc},
+    },
     read_model::{ArticleParts, Byline, ImageDoc, Source, TagRef, build},
     services::{categories::CategoryTree, media::image_doc},
 };
@@ -105,9 +108,17 @@ pub fn media_models(first_id: i64, items: Vec<NewMedia>) -> Vec<media::Model> {
             height: m.height,
             byte_size: m.byte_size,
             alt: nfc(&m.alt),
+            search_text: fold(
+                &[Some(m.alt.as_str()), m.caption.as_deref(), m.credit.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
             caption: m.caption.as_deref().map(nfc),
             credit: m.credit.as_deref().map(nfc),
             created_at: now,
+            uploaded_by: None,
         })
         .collect()
 }

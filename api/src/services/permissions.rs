@@ -60,6 +60,11 @@ pub enum Action {
     TrashArticle,
     RestoreArticle,
     PurgeArticle,
+    /// Upload to the media library.
+    UploadMedia,
+    /// List and search the whole media library.
+    BrowseMedia,
+    /// Change or delete any media item (authors: see [`authorize_media`]).
     EditMedia,
     ManageTaxonomy,
     ManageSite,
@@ -83,6 +88,14 @@ pub fn authorize(actor: &Actor, action: Action, article: Option<ArticleFacts<'_>
     }
 }
 
+/// Whether `actor` may change or delete a media item: editors any, authors their own uploads.
+pub fn authorize_media(actor: &Actor, uploaded_by: Option<i64>) -> AppResult<()> {
+    if actor.role == Role::Author && uploaded_by == Some(actor.user_id) {
+        return Ok(());
+    }
+    authorize(actor, Action::EditMedia, None)
+}
+
 fn allowed(actor: &Actor, action: Action, article: Option<ArticleFacts<'_>>) -> bool {
     use Action::*;
     match actor.role {
@@ -92,7 +105,7 @@ fn allowed(actor: &Actor, action: Action, article: Option<ArticleFacts<'_>>) -> 
             let own = article.is_some_and(|a| a.created_by == Some(actor.user_id));
             let own_draft = own && article.is_some_and(|a| a.status == "draft");
             match action {
-                CreateArticle => true,
+                CreateArticle | UploadMedia | BrowseMedia => true,
                 ReadArticle => own,
                 EditArticle | SubmitArticle | TrashArticle => own_draft,
                 _ => false,

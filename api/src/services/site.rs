@@ -8,7 +8,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::categories::CategoryTree;
-use crate::{state::AppState, views::Presenter};
+use crate::{imaging::RenditionSet, state::AppState, views::Presenter};
 
 /// One of the portal's social accounts.
 #[derive(Clone, Debug, Serialize, ToSchema, async_graphql::SimpleObject)]
@@ -54,7 +54,11 @@ pub struct Snapshot {
 }
 
 /// Reads the snapshot from the database; `public_url` is this API's own origin.
-pub async fn load_snapshot(db: &DatabaseConnection, public_url: &str) -> anyhow::Result<Snapshot> {
+pub async fn load_snapshot(
+    db: &DatabaseConnection,
+    public_url: &str,
+    renditions: &RenditionSet,
+) -> anyhow::Result<Snapshot> {
     let row = site::Entity::find_by_id(1)
         .one(db)
         .await?
@@ -80,6 +84,7 @@ pub async fn load_snapshot(db: &DatabaseConnection, public_url: &str) -> anyhow:
         api_base: format!("{public_url}/api/v1"),
         site_base: row.base_url.trim_end_matches('/').to_owned(),
         tz,
+        renditions: renditions.clone(),
     };
     Ok(Snapshot {
         site: Site {

@@ -87,7 +87,7 @@ pub async fn article_connection(
 }
 
 /// GraphQL calls the cursor argument `after`.
-fn rename_cursor(err: AppError) -> AppError {
+pub fn rename_cursor(err: AppError) -> AppError {
     match err {
         AppError::BadRequest { code, detail, mut errors } => {
             for e in &mut errors {

@@ -8,7 +8,8 @@ mod taxonomy;
 pub use article::{Article, ArticleFilterInput};
 pub use body::BodyBlock;
 pub use connection::{
-    ArticleConnection, AuthorConnection, PageInfo, TagConnection, article_connection, author_connection, tag_connection,
+    ArticleConnection, AuthorConnection, PageInfo, TagConnection, article_connection, author_connection, rename_cursor,
+    tag_connection,
 };
 pub use taxonomy::{Author, Category, Tag};
 

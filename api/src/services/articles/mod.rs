@@ -98,7 +98,7 @@ impl ArticleFilter {
     }
 }
 
-fn parse_instant(field: &str, value: &str, tz: Tz) -> AppResult<DateTime<Utc>> {
+pub(crate) fn parse_instant(field: &str, value: &str, tz: Tz) -> AppResult<DateTime<Utc>> {
     if let Ok(at) = DateTime::parse_from_rfc3339(value) {
         return Ok(at.with_timezone(&Utc));
     }

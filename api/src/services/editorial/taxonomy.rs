@@ -5,9 +5,7 @@
 use std::collections::HashSet;
 
 use async_graphql::{InputObject, MaybeUndefined};
-use bantin_entity::{
-    article, article_author, article_media, article_tag, author, category, media, site, social_link, tag,
-};
+use bantin_entity::{article, article_author, article_tag, author, category, media, site, social_link, tag};
 use chrono::Utc;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
@@ -21,13 +19,11 @@ use super::{content::is_web_url, read_models};
 use crate::{
     domain::{slug::Slug, text::nfc},
     error::{AppError, AppResult, FieldError},
-    services::media::image_doc,
     services::{
         audit, changes,
         permissions::{Action, Actor, authorize},
     },
     state::AppState,
-    views::Image,
 };
 
 /// A category, section or tag as stored, for the newsroom.
@@ -72,20 +68,6 @@ pub struct TermInput {
     /// Authors: portrait photo (a media item id).
     #[schema(value_type = Option<i64>)]
     pub avatar_media_id: MaybeUndefined<i64>,
-}
-
-/// Media metadata to set.
-#[derive(Clone, Debug, Default, Deserialize, ToSchema, InputObject)]
-#[serde(default, deny_unknown_fields)]
-pub struct MediaInput {
-    /// Text alternative for screen readers; required, may not be emptied.
-    pub alt: Option<String>,
-    /// Caption printed under the photo.
-    #[schema(value_type = Option<String>)]
-    pub caption: MaybeUndefined<String>,
-    /// Photographer or source.
-    #[schema(value_type = Option<String>)]
-    pub credit: MaybeUndefined<String>,
 }
 
 /// One social account of the portal.
@@ -528,40 +510,6 @@ pub async fn delete_term(state: &AppState, actor: &Actor, term: Term, key: &str)
     }
     audit::record(&txn, Some(actor), &format!("{}.delete", term.name()), (term.name(), Some(id)), json!({})).await?;
     commit(state, txn).await
-}
-
-/// Changes a media item's alt text, caption or credit (editors), everywhere it is shown.
-pub async fn save_media(state: &AppState, actor: &Actor, id: i64, input: MediaInput) -> AppResult<Image> {
-    authorize(actor, Action::EditMedia, None)?;
-    let txn = state.db.begin().await?;
-    changes::bump(&txn).await?;
-    media::Entity::find_by_id(id).one(&txn).await?.ok_or(AppError::NotFound("media"))?;
-    let mut row = media::ActiveModel { id: Set(id), ..Default::default() };
-    if let Some(alt) = &input.alt {
-        let alt = nfc(alt.trim());
-        if alt.is_empty() || alt.chars().count() > 500 {
-            return Err(invalid("alt", "must be 1 to 500 characters"));
-        }
-        row.alt = Set(alt);
-    }
-    if let Some(caption) = optional_text(input.caption) {
-        row.caption = Set(caption);
-    }
-    if let Some(credit) = optional_text(input.credit) {
-        row.credit = Set(credit);
-    }
-    let saved = media::Entity::update(row).exec(&txn).await?;
-    let ids: Vec<i64> = article_media::Entity::find()
-        .select_only()
-        .column(article_media::Column::ArticleId)
-        .filter(article_media::Column::MediaId.eq(id))
-        .into_tuple::<i64>()
-        .all(&txn)
-        .await?;
-    read_models::rebuild(&txn, &ids).await?;
-    audit::record(&txn, Some(actor), "media.update", ("media", Some(id)), json!({})).await?;
-    commit(state, txn).await?;
-    Ok(state.snapshot().presenter.image(image_doc(saved)))
 }
 
 /// Changes the site settings (admins).

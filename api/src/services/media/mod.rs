@@ -1,5 +1,9 @@
-//! Media items as the public sees them: only those a public article uses, or an author's
-//! portrait. A photo attached to a draft stays private until the draft is published.
+//! Media items. The public sees only those a public article uses, or an author's portrait: a
+//! photo attached to a draft stays private until the draft is published. The newsroom sees the
+//! whole library (`library`); files are made and stored by `files`.
+
+pub mod files;
+pub mod library;
 
 use std::collections::HashMap;
 
@@ -10,6 +14,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Que
 use super::visibility::push_public;
 use crate::{
     error::{AppError, AppResult},
+    imaging::{FileKey, Format},
     read_model::ImageDoc,
     sql::Sql,
     state::AppState,
@@ -63,12 +68,30 @@ pub async fn get(state: &AppState, id: i64) -> AppResult<Image> {
     Ok(state.snapshot().presenter.image(image_doc(row)))
 }
 
-/// The MIME type of a stored file, if some public media item uses it.
-pub async fn public_file_mime(state: &AppState, file_key: &str) -> AppResult<String> {
+/// Whether `key` is a served file (the original or a rendition in the current set) of a
+/// public media item.
+pub async fn is_public_file(state: &AppState, key: &FileKey) -> AppResult<bool> {
+    serves(state, key, true).await
+}
+
+/// Whether `key` is a served file of some media item (only public ones with `public_only`).
+async fn serves(state: &AppState, key: &FileKey, public_only: bool) -> AppResult<bool> {
+    let candidates: Vec<String> = Format::ALL.iter().map(|f| FileKey::original(&key.stem, *f).to_string()).collect();
     let mut sql = Sql::new(state.db.get_database_backend());
-    sql.push("SELECT m.mime FROM media m WHERE m.file_key = ").bind(file_key).push(" AND ");
-    push_media_public(&mut sql);
+    sql.push("SELECT m.file_key, m.width, m.height FROM media m WHERE m.file_key IN ");
+    sql.bind_list(candidates);
+    if public_only {
+        sql.push(" AND ");
+        push_media_public(&mut sql);
+    }
     sql.push(" LIMIT 1");
-    let row = state.db.query_one_raw(sql.build()).await?.ok_or(AppError::NotFound("file"))?;
-    Ok(row.try_get("", "mime")?)
+    let Some(row) = state.db.query_one_raw(sql.build()).await? else { return Ok(false) };
+    let (file_key, width, height): (String, i32, i32) =
+        (row.try_get("", "file_key")?, row.try_get("", "width")?, row.try_get("", "height")?);
+    let Some(original) = FileKey::parse(&file_key) else { return Ok(false) };
+    if *key == original {
+        return Ok(true);
+    }
+    let (Ok(width), Ok(height)) = (u32::try_from(width), u32::try_from(height)) else { return Ok(false) };
+    Ok(state.media.renditions.plan(&original, width, height).iter().any(|p| p.key == *key))
 }
