@@ -1,4 +1,5 @@
-//! The `bantin` command line: creating the first admin without a password argument.
+//! The `bantin` command line: creating the first admin without a password argument, and
+//! remaking image renditions after the width set changes.
 #![allow(clippy::expect_used, reason = "a failing test panics with the reason")]
 
 use std::{
@@ -49,4 +50,42 @@ async fn user_create_reads_the_password_from_stdin_and_never_prints_it() {
     let role = create_user(dir.path(), "c@example.vn", "chief", "mật khẩu đủ dài đây");
     assert!(!role.status.success());
     assert!(String::from_utf8_lossy(&role.stderr).contains("admin, editor or author"));
+}
+
+fn bantin(data_dir: &std::path::Path, widths: &str, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_bantin"))
+        .args(["--data-dir", data_dir.to_str().expect("path")])
+        .args(args)
+        .env_remove("DATABASE_URL")
+        .env_remove("BANTIN_STORAGE")
+        .env("BANTIN_RENDITION_WIDTHS", widths)
+        .output()
+        .expect("bantin runs")
+}
+
+fn stored(data_dir: &std::path::Path, suffix: &str) -> usize {
+    std::fs::read_dir(data_dir.join("media"))
+        .expect("media folder")
+        .filter(|f| f.as_ref().is_ok_and(|f| f.file_name().to_string_lossy().ends_with(suffix)))
+        .count()
+}
+
+#[test]
+fn media_regenerate_makes_the_renditions_a_new_width_set_lists() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let seeded = bantin(dir.path(), "320", &["seed", "--demo"]);
+    assert!(seeded.status.success(), "{}", String::from_utf8_lossy(&seeded.stderr));
+    let photos = stored(dir.path(), "-320.webp");
+    assert!(photos >= 20, "every demo photo has its 320 px WebP");
+    assert_eq!(stored(dir.path(), "-200.webp"), 0);
+
+    let out = bantin(dir.path(), "200,320", &["media", "regenerate"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(stored(dir.path(), "-200.webp"), photos, "a 200 px WebP for every photo");
+    assert_eq!(stored(dir.path(), "-200.jpg"), photos, "and a 200 px JPEG");
+    assert!(stdout.contains(&format!("{} rendition files written", 2 * photos)), "{stdout}");
+
+    let again = bantin(dir.path(), "200,320", &["media", "regenerate"]);
+    assert!(String::from_utf8_lossy(&again.stdout).contains(" 0 rendition files written"), "nothing left to make");
 }

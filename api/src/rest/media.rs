@@ -348,7 +348,10 @@ pub async fn get_file(req: HttpRequest, state: web::Data<AppState>, key: web::Pa
     let key = FileKey::parse(&key).ok_or(AppError::NotFound("file"))?;
     let public = media_service::is_public_file(&state, &key).await?;
     if !public {
-        let actor = auth::viewer(&req, &state).await?.require().map_err(|_| AppError::NotFound("file"))?;
+        // Without a valid newsroom token a file that is not public does not exist.
+        let Ok(Viewer::Staff(actor)) = auth::viewer(&req, &state).await else {
+            return Err(AppError::NotFound("file"));
+        };
         media_service::library::file_visible_to(&state, &actor, &key).await?;
     }
     let cache = if public { "public, max-age=31536000, immutable" } else { "private, max-age=31536000, immutable" };
