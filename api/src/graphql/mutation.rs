@@ -325,7 +325,6 @@ impl MutationRoot {
         #[graphql(desc = "Text alternative for screen readers, caption and credit.")] input: Option<UploadMeta>,
     ) -> Result<LibraryItem> {
         let actor = actor(ctx)?;
-        library::may_upload(&actor).map_err(gql)?;
         let upload = file.value(ctx).map_err(|_| gql(AppError::bad_param("file", "is not an uploaded file")))?;
         library::upload(state(ctx)?, &actor, upload.content, input.unwrap_or_default()).await.map_err(gql)
     }

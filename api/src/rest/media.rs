@@ -250,7 +250,7 @@ fn media_id(raw: &str) -> AppResult<i64> {
 pub async fn get_media(req: HttpRequest, state: web::Data<AppState>, id: web::Path<String>) -> AppResult<HttpResponse> {
     let id = media_id(&id)?;
     if let Viewer::Staff(actor) = auth::viewer(&req, &state).await? {
-        return private_json(&library::get(&state, &actor, id).await?.image);
+        return private_json(&library::image(&state, &actor, id).await?);
     }
     respond::public(&req, &state, || async { respond::json(&media_service::get(&state, id).await?) }).await
 }

@@ -70,18 +70,7 @@ impl ArticleFilter {
 
     /// Refuses a date range that ends before it starts.
     pub fn validated(self) -> AppResult<Self> {
-        if let (Some(after), Some(before)) = (self.published_after, self.published_before)
-            && after >= before
-        {
-            return Err(AppError::Unprocessable {
-                code: "invalid_range",
-                detail: "`published_after` must be earlier than `published_before`".into(),
-                errors: vec![crate::error::FieldError {
-                    field: "published_before".into(),
-                    message: "must be later than published_after".into(),
-                }],
-            });
-        }
+        ordered_range(("published_after", self.published_after), ("published_before", self.published_before))?;
         Ok(self)
     }
 
@@ -95,6 +84,24 @@ impl ArticleFilter {
             self.published_after.map(|t| t.timestamp()),
             self.published_before.map(|t| t.timestamp())
         ))
+    }
+}
+
+/// Refuses a time range whose end (`before`) is not later than its start (`after`).
+pub(crate) fn ordered_range(
+    after: (&str, Option<DateTime<Utc>>),
+    before: (&str, Option<DateTime<Utc>>),
+) -> AppResult<()> {
+    match (after.1, before.1) {
+        (Some(start), Some(end)) if start >= end => Err(AppError::Unprocessable {
+            code: "invalid_range",
+            detail: format!("`{}` must be earlier than `{}`", after.0, before.0),
+            errors: vec![crate::error::FieldError {
+                field: before.0.to_owned(),
+                message: format!("must be later than {}", after.0),
+            }],
+        }),
+        _ => Ok(()),
     }
 }
 

@@ -50,10 +50,6 @@ impl Made {
     }
 }
 
-fn dimensions(image: &DynamicImage) -> (u32, u32) {
-    (image.width(), image.height())
-}
-
 /// The content address of some bytes: 32 hex digits of their SHA-256.
 fn stem_of(hasher: Sha256) -> String {
     hasher.finalize()[..16].iter().map(|b| format!("{b:02x}")).collect()
@@ -80,7 +76,7 @@ pub async fn store_upload(media: &Media, mut file: std::fs::File) -> AppResult<S
         } else {
             process::encode(&decoded.image, decoded.format).map_err(StoreFailure::Other)?
         };
-        let (width, height) = dimensions(&decoded.image);
+        let (width, height) = (decoded.image.width(), decoded.image.height());
         let plan = renditions.plan(&key, width, height);
         let files = process::render(&decoded.image, &plan).map_err(StoreFailure::Other)?;
         Ok(Made { key, width, height, original, renditions: files })
@@ -107,7 +103,7 @@ pub async fn store_generated(media: &Media, image: DynamicImage) -> anyhow::Resu
         let mut hasher = Sha256::new();
         hasher.update(&original);
         let key = FileKey::original(&stem_of(hasher), Format::Jpeg);
-        let (width, height) = dimensions(&image);
+        let (width, height) = (image.width(), image.height());
         let plan = renditions.plan(&key, width, height);
         let files = process::render(&image, &plan)?;
         Ok(Made { key, width, height, original, renditions: files })

@@ -25,12 +25,13 @@ use crate::{
     error::{AppError, AppResult, FieldError},
     pagination::{Page, PageMeta, PageRequest, Position, list_fingerprint},
     services::{
+        articles::ordered_range,
         audit, changes,
         editorial::read_models,
         permissions::{Action, Actor, authorize, authorize_media},
     },
     state::AppState,
-    views::Image,
+    views::{Image, Presenter},
 };
 
 /// Longest alt text, caption or credit accepted.
@@ -90,15 +91,7 @@ pub struct LibraryFilter {
 impl LibraryFilter {
     /// Refuses a date range that ends before it starts.
     pub fn validated(self) -> AppResult<Self> {
-        if let (Some(after), Some(before)) = (self.uploaded_after, self.uploaded_before)
-            && after >= before
-        {
-            return Err(AppError::Unprocessable {
-                code: "invalid_range",
-                detail: "`uploaded_after` must be earlier than `uploaded_before`".into(),
-                errors: vec![invalid("uploaded_before", "must be later than `uploaded_after`")],
-            });
-        }
+        ordered_range(("uploaded_after", self.uploaded_after), ("uploaded_before", self.uploaded_before))?;
         Ok(self)
     }
 
@@ -180,16 +173,16 @@ pub async fn upload(state: &AppState, actor: &Actor, file: std::fs::File, meta: 
     .await?;
     audit::record(&txn, Some(actor), "media.upload", ("media", Some(row.id)), json!({ "file": row.file_key })).await?;
     txn.commit().await?;
-    Ok(item(state, row, 0))
+    Ok(item(&state.snapshot().presenter, row, 0))
 }
 
-fn item(state: &AppState, row: media::Model, used_by: i64) -> LibraryItem {
+fn item(presenter: &Presenter, row: media::Model, used_by: i64) -> LibraryItem {
     LibraryItem {
         byte_size: row.byte_size,
         uploaded_by: row.uploaded_by,
         created_at: row.created_at,
         used_by,
-        image: state.snapshot().presenter.image(image_doc(row)),
+        image: presenter.image(image_doc(row)),
     }
 }
 
@@ -273,11 +266,12 @@ pub async fn list(
         _ => None,
     };
     let counts = usage(&state.db, &rows.iter().map(|r| r.id).collect::<Vec<_>>()).await?;
+    let snapshot = state.snapshot();
     let data = rows
         .into_iter()
         .map(|row| {
             let used = counts.get(&row.id).copied().unwrap_or(0);
-            item(state, row, used)
+            item(&snapshot.presenter, row, used)
         })
         .collect();
     Ok(Page {
@@ -293,12 +287,11 @@ pub async fn list(
     })
 }
 
-/// One item of the library, whatever uses it.
-pub async fn get(state: &AppState, actor: &Actor, id: i64) -> AppResult<LibraryItem> {
+/// One image of the library, whatever uses it.
+pub async fn image(state: &AppState, actor: &Actor, id: i64) -> AppResult<Image> {
     authorize(actor, Action::BrowseMedia, None)?;
     let row = media::Entity::find_by_id(id).one(&state.db).await?.ok_or(AppError::NotFound("media"))?;
-    let used = usage(&state.db, &[id]).await?.get(&id).copied().unwrap_or(0);
-    Ok(item(state, row, used))
+    Ok(state.snapshot().presenter.image(image_doc(row)))
 }
 
 /// Changes alt text, caption or credit, everywhere the item is shown.
@@ -336,23 +329,36 @@ pub async fn update(state: &AppState, actor: &Actor, id: i64, input: MediaInput)
     })
     .exec(&txn)
     .await?;
-    let articles = using_articles(&txn, id).await?;
-    read_models::rebuild(&txn, &articles).await?;
+    let uses = Uses::of(&txn, id).await?;
+    read_models::rebuild(&txn, &uses.articles).await?;
     audit::record(&txn, Some(actor), "media.update", ("media", Some(id)), json!({})).await?;
-    let used = usage(&txn, &[id]).await?.get(&id).copied().unwrap_or(0);
     txn.commit().await?;
     state.content_changed().await?;
-    Ok(item(state, saved, used))
+    Ok(item(&state.snapshot().presenter, saved, uses.count()))
 }
 
-async fn using_articles<C: ConnectionTrait>(db: &C, id: i64) -> AppResult<Vec<i64>> {
-    Ok(article_media::Entity::find()
-        .select_only()
-        .column(article_media::Column::ArticleId)
-        .filter(article_media::Column::MediaId.eq(id))
-        .into_tuple::<i64>()
-        .all(db)
-        .await?)
+/// Who shows one media item.
+struct Uses {
+    articles: Vec<i64>,
+    portraits: u64,
+}
+
+impl Uses {
+    async fn of<C: ConnectionTrait>(db: &C, id: i64) -> AppResult<Uses> {
+        let articles = article_media::Entity::find()
+            .select_only()
+            .column(article_media::Column::ArticleId)
+            .filter(article_media::Column::MediaId.eq(id))
+            .into_tuple::<i64>()
+            .all(db)
+            .await?;
+        let portraits = author::Entity::find().filter(author::Column::AvatarMediaId.eq(id)).count(db).await?;
+        Ok(Uses { articles, portraits })
+    }
+
+    fn count(&self) -> i64 {
+        i64::try_from(self.articles.len() as u64 + self.portraits).unwrap_or(i64::MAX)
+    }
 }
 
 /// What a delete did.
@@ -373,8 +379,8 @@ pub async fn delete(state: &AppState, actor: &Actor, id: i64, force: bool) -> Ap
     changes::bump(&txn).await?;
     let row = media::Entity::find_by_id(id).one(&txn).await?.ok_or(AppError::NotFound("media"))?;
     authorize_media(actor, row.uploaded_by)?;
-    let articles = using_articles(&txn, id).await?;
-    let used = usage(&txn, &[id]).await?.get(&id).copied().unwrap_or(0);
+    let uses = Uses::of(&txn, id).await?;
+    let used = uses.count();
     if used > 0 && !force {
         return Err(AppError::Conflict {
             code: "media_in_use",
@@ -383,6 +389,7 @@ pub async fn delete(state: &AppState, actor: &Actor, id: i64, force: bool) -> Ap
             ),
         });
     }
+    let articles = uses.articles;
     for article_id in &articles {
         detach(&txn, *article_id, id).await?;
     }
