@@ -13,6 +13,7 @@ use crate::{
     services::{
         media::files,
         permissions::Role,
+        search,
         users::{self, NewUser},
     },
     startup, telemetry,
@@ -52,6 +53,9 @@ enum Command {
     /// BANTIN_RENDITION_WIDTHS.
     #[command(subcommand)]
     Media(MediaCommand),
+    /// Work on the full-text search index. Reads DATABASE_URL and BANTIN_DATA_DIR.
+    #[command(subcommand)]
+    Search(SearchCommand),
     /// Write the OpenAPI document of the REST API (YAML). Reads nothing.
     ExportOpenapi {
         /// Where to write it.
@@ -91,6 +95,13 @@ enum MediaCommand {
         #[arg(long)]
         force: bool,
     },
+}
+
+#[derive(Subcommand, Debug)]
+enum SearchCommand {
+    /// Rebuild the index from the articles, in one transaction (searches keep answering from
+    /// the old index until it is done); shows a progress bar.
+    Reindex,
 }
 
 fn parse_role(raw: &str) -> Result<Role, String> {
@@ -207,6 +218,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 "originals missing from the storage: {}",
                 report.missing_originals.join(", ")
             );
+            Ok(())
+        }
+        Command::Search(SearchCommand::Reindex) => {
+            let db = db::connect(&settings).await?;
+            db::migrate(&db).await?;
+            let held = search::index::reindex(&db).await?;
+            println!("search index rebuilt: {held} public or scheduled articles");
             Ok(())
         }
         Command::ExportSchema { output } => {

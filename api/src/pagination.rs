@@ -30,6 +30,9 @@ pub enum Position {
     /// Alphabetical lists: the last slug.
     #[serde(rename = "s")]
     Slug { s: String },
+    /// Ranked lists (search results): how many results came before.
+    #[serde(rename = "o")]
+    Offset { o: u64 },
 }
 
 #[derive(Serialize, Deserialize)]

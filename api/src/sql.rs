@@ -15,6 +15,10 @@ impl Sql {
         Sql { backend, text: String::with_capacity(256), values: Vec::new() }
     }
 
+    pub fn backend(&self) -> DbBackend {
+        self.backend
+    }
+
     /// Appends literal SQL text (never user input).
     pub fn push(&mut self, text: &str) -> &mut Self {
         self.text.push_str(text);

@@ -1,5 +1,5 @@
 //! The `bantin` command line: creating the first admin without a password argument, and
-//! remaking image renditions after the width set changes.
+//! remaking image renditions after the width set changes, rebuilding the search index.
 #![allow(clippy::expect_used, reason = "a failing test panics with the reason")]
 
 use std::{
@@ -8,7 +8,7 @@ use std::{
 };
 
 use bantin_entity::user;
-use sea_orm::{ColumnTrait, Database, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, Database, DbBackend, EntityTrait, QueryFilter, Statement};
 
 fn create_user(data_dir: &std::path::Path, email: &str, role: &str, password: &str) -> std::process::Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_bantin"))
@@ -88,4 +88,38 @@ fn media_regenerate_makes_the_renditions_a_new_width_set_lists() {
 
     let again = bantin(dir.path(), "200,320", &["media", "regenerate"]);
     assert!(String::from_utf8_lossy(&again.stdout).contains(" 0 rendition files written"), "nothing left to make");
+}
+
+#[tokio::test]
+async fn search_reindex_rebuilds_the_index_from_the_articles() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let seeded = bantin(dir.path(), "320", &["seed", "--demo"]);
+    assert!(seeded.status.success(), "{}", String::from_utf8_lossy(&seeded.stderr));
+    let url = format!("sqlite://{}", dir.path().join("bantin.db").display());
+    let db = Database::connect(&url).await.expect("database");
+    let matches = |sql: &'static str| {
+        let db = db.clone();
+        async move {
+            let row =
+                db.query_one_raw(Statement::from_string(DbBackend::Sqlite, sql)).await.expect("query").expect("a row");
+            row.try_get::<i64>("", "n").expect("count")
+        }
+    };
+    let lookup = "SELECT COUNT(*) AS n FROM search_fts WHERE search_fts MATCH '{title_f} : (\"le\" AND \"chan\")'";
+    let before = matches(lookup).await;
+    assert!(before >= 2, "seeding indexed the demo articles");
+    db.execute_unprepared("DELETE FROM search_docs; INSERT INTO search_fts (search_fts) VALUES ('delete-all')")
+        .await
+        .expect("emptied");
+    assert_eq!(matches(lookup).await, 0);
+
+    let out = bantin(dir.path(), "320", &["search", "reindex"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(matches(lookup).await, before);
+    let indexed =
+        matches("SELECT COUNT(*) AS n FROM articles WHERE status IN ('published', 'scheduled') AND deleted_at IS NULL")
+            .await;
+    assert!(stdout.contains(&format!("rebuilt: {indexed} ")), "{stdout}");
+    assert_eq!(matches("SELECT COUNT(*) AS n FROM search_docs").await, indexed);
 }

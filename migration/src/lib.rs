@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261127_000001_content_model;
 mod m20261128_000001_editorial;
 mod m20261128_000002_media_library;
+mod m20261128_000003_search_and_related;
 
 /// Runs Bantin's migrations in order; `bantin migrate` and server start-up both use it.
 pub struct Migrator;
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000001_content_model::Migration),
             Box::new(m20261128_000001_editorial::Migration),
             Box::new(m20261128_000002_media_library::Migration),
+            Box::new(m20261128_000003_search_and_related::Migration),
         ]
     }
 }

@@ -15,6 +15,7 @@ mod pagination;
 mod permissions;
 mod print;
 mod qr;
+mod search;
 mod startup;
 mod taxonomy;
 mod visibility;

@@ -24,10 +24,19 @@ async fn public_sightings(app: &TestApp, slug: &str, tag: &str, category: &str) 
     if counted["meta"]["total"].as_u64() != Some(listed) {
         seen.push("count".to_owned());
     }
+    let words = slug.replace('-', " ");
+    let searched = app.get_json(&format!("/api/v1/search?page=1&limit=100&q={}", words.replace(' ', "+"))).await;
+    let found = searched["data"].as_array().expect("data");
+    if found.iter().any(|hit| hit["article"]["slug"] == slug) {
+        seen.push("search".to_owned());
+    }
+    if searched["meta"]["total"].as_u64() != Some(found.len() as u64) {
+        seen.push("search count".to_owned());
+    }
     let data = app
         .graphql_data(
-            "query($s: String!, $t: String!) { article(slug: $s) { id } articles(first: 40) { edges { node { slug related(first: 6) { slug } } } } tag(slug: $t) { articles(first: 50) { totalCount edges { node { slug } } } } }",
-            json!({ "s": slug, "t": tag }),
+            "query($s: String!, $t: String!, $q: String!) { article(slug: $s) { id } articles(first: 40) { edges { node { slug related(first: 6) { slug } } } } tag(slug: $t) { articles(first: 50) { totalCount edges { node { slug } } } } search(query: $q) { edges { node { slug } } } }",
+            json!({ "s": slug, "t": tag, "q": words }),
         )
         .await;
     if !data["article"].is_null() {
@@ -82,7 +91,9 @@ async fn nothing_leaks_at_any_step_and_illegal_moves_name_the_legal_ones() {
     let published = act(&app, &editor, id, "publish", None).await;
     assert_eq!(published.json()["editorial"]["status"], "published");
     let seen = public_sightings(&app, &slug, &ids.tag_slug, &ids.category_slug).await;
-    assert!(seen.contains(&"article page".to_owned()) && seen.contains(&"tag list".to_owned()), "{seen:?}");
+    for surface in ["article page", "tag list", "search"] {
+        assert!(seen.contains(&surface.to_owned()), "{surface} missing from {seen:?}");
+    }
 
     assert_eq!(act(&app, &editor, id, "archive", None).await.status, 200);
     hidden(public_sightings(&app, &slug, &ids.tag_slug, &ids.category_slug).await, "archive");
@@ -102,9 +113,8 @@ async fn nothing_leaks_at_any_step_and_illegal_moves_name_the_legal_ones() {
     let in_trash = app.send("GET", "/api/v1/articles?status=trash", Some(&editor.token), None, &[]).await.json();
     assert!(in_trash["data"].as_array().expect("data").iter().any(|a| a["id"] == id));
     assert_eq!(act(&app, &editor, id, "restore", None).await.status, 200);
-    assert!(
-        public_sightings(&app, &slug, &ids.tag_slug, &ids.category_slug).await.contains(&"article page".to_owned())
-    );
+    let restored = public_sightings(&app, &slug, &ids.tag_slug, &ids.category_slug).await;
+    assert!(restored.contains(&"article page".to_owned()) && restored.contains(&"search".to_owned()), "{restored:?}");
     assert_eq!(act(&app, &editor, id, "unpublish", None).await.status, 200);
     hidden(public_sightings(&app, &slug, &ids.tag_slug, &ids.category_slug).await, "unpublish");
 }

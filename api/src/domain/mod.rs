@@ -3,5 +3,6 @@
 pub mod blocks;
 pub mod dates;
 pub mod qr;
+pub mod search;
 pub mod slug;
 pub mod text;

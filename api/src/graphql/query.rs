@@ -5,8 +5,8 @@ use async_graphql::{Context, ID, Object, Result};
 use super::{
     errors::gql,
     types::{
-        Article, ArticleConnection, ArticleFilterInput, Author, AuthorConnection, Category, Tag, TagConnection,
-        article_connection, author_connection, rename_cursor, state, tag_connection,
+        Article, ArticleConnection, ArticleFilterInput, Author, AuthorConnection, Category, SearchConnection, Tag,
+        TagConnection, article_connection, author_connection, rename_cursor, search_connection, state, tag_connection,
     },
 };
 use crate::{
@@ -137,6 +137,26 @@ impl QueryRoot {
     ) -> Result<ArticleConnection> {
         let filter = filter.unwrap_or_default().into_filter()?;
         article_connection(ctx, filter, first, after).await
+    }
+
+    /// Public articles matching `query`, best first. Accents, case and Unicode form do not
+    /// matter for matching (`le chan` finds `Lê Chân`); results with the accents typed rank
+    /// higher, title matches above text matches, newest first within a rank. `"…"` makes a
+    /// phrase and a last word without a trailing space matches as a prefix. Reaches the first
+    /// 1,000 results.
+    #[graphql(complexity = "first.unwrap_or(20).clamp(0, 100) as usize * child_complexity")]
+    async fn search(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to look for; at most 200 characters and 12 words.")] query: String,
+        filter: Option<ArticleFilterInput>,
+        #[graphql(desc = "Page size, 1 to the configured maximum (100 by default); 20 when omitted.")] first: Option<
+            i32,
+        >,
+        #[graphql(desc = "`endCursor` of the previous page.")] after: Option<String>,
+    ) -> Result<SearchConnection> {
+        let filter = filter.unwrap_or_default().into_filter()?;
+        search_connection(ctx, query, filter, first, after).await
     }
 
     /// Top-level sections; walk `children` for the tree.

@@ -10,6 +10,7 @@ pub mod newsroom;
 pub mod print;
 pub mod qr;
 pub mod respond;
+pub mod search;
 pub mod site;
 pub mod taxonomy;
 pub mod users;
@@ -77,6 +78,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(editorial::update_article)
             .service(editorial::trash_article)
             .service(articles::list_related_articles)
+            .service(search::search_articles)
             .service(qr::article_qr_svg)
             .service(qr::article_qr_png)
             .service(print::get_article_print)

@@ -15,7 +15,7 @@ use crate::{
         text::{fold, nfc},
     },
     read_model::{ArticleParts, Byline, ImageDoc, Source, TagRef, build},
-    services::{categories::CategoryTree, media::image_doc},
+    services::{categories::CategoryTree, media::image_doc, search},
 };
 
 /// Rows per INSERT statement: under both back ends' bound-parameter limits.
@@ -291,6 +291,7 @@ pub fn prepare_articles(
 /// Writes prepared articles.
 pub async fn insert_prepared<C: ConnectionTrait>(db: &C, prepared: PreparedArticles) -> anyhow::Result<()> {
     let PreparedArticles { mut rows, bylines, tag_links, media_links } = prepared;
+    let ids: Vec<i64> = rows.iter().filter_map(|row| row.id.try_as_ref().copied()).collect();
     while !rows.is_empty() {
         let chunk: Vec<_> = rows.drain(..rows.len().min(BATCH)).collect();
         article::Entity::insert_many(chunk).exec(db).await?;
@@ -304,5 +305,6 @@ pub async fn insert_prepared<C: ConnectionTrait>(db: &C, prepared: PreparedArtic
     for chunk in media_links.chunks(BATCH) {
         article_media::Entity::insert_many(chunk.to_vec()).exec(db).await?;
     }
+    search::index::index(db, &ids).await?;
     Ok(())
 }

@@ -9,6 +9,7 @@ pub mod changes;
 pub mod editorial;
 pub mod media;
 pub mod permissions;
+pub mod search;
 pub mod site;
 pub mod tags;
 pub mod users;

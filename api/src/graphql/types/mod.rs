@@ -3,6 +3,7 @@
 mod article;
 mod body;
 mod connection;
+mod search;
 mod taxonomy;
 
 pub use article::{Article, ArticleFilterInput};
@@ -11,6 +12,7 @@ pub use connection::{
     ArticleConnection, AuthorConnection, PageInfo, TagConnection, article_connection, author_connection, rename_cursor,
     tag_connection,
 };
+pub use search::{SearchConnection, search_connection};
 pub use taxonomy::{Author, Category, Tag};
 
 use actix_web::web;

@@ -18,7 +18,8 @@ use crate::{
 };
 
 /// A filter with its slugs resolved to ids.
-struct Resolved {
+#[derive(Default)]
+pub(crate) struct Resolved {
     category_ids: Option<Vec<i64>>,
     tag_id: Option<i64>,
     author_id: Option<i64>,
@@ -44,6 +45,11 @@ async fn ids_by_slug(state: &AppState, table: &str, slugs: Vec<&str>) -> AppResu
         .iter()
         .map(|r| Ok((r.try_get::<String>("", "slug")?, r.try_get::<i64>("", "id")?)))
         .collect()
+}
+
+/// Resolves one filter; an unknown slug is a 422.
+pub(crate) async fn resolve_one(state: &AppState, filter: &ArticleFilter) -> AppResult<Resolved> {
+    resolve(state, &[filter]).await?.pop().ok_or(AppError::NotFound("list"))
 }
 
 /// Resolves several filters with at most two statements; an unknown slug is a 422.
@@ -89,6 +95,15 @@ fn push_from_where(
 ) {
     sql.push(" FROM articles a WHERE ");
     push_public(sql, "a", bound);
+    push_conditions(sql, filter, categories);
+    if let Some((at, id)) = after {
+        sql.push(" AND (a.published_at < ").bind(at).push(" OR a.id < ").bind(id).push(")");
+    }
+}
+
+/// Appends ` AND …` for each part of `filter` over articles aliased `a`, restricted to
+/// `categories` (all of the filter's when `None`).
+pub(crate) fn push_conditions(sql: &mut Sql, filter: &Resolved, categories: Option<&[i64]>) {
     if let Some(ids) = categories.or(filter.category_ids.as_deref()) {
         match ids {
             [one] => sql.push(" AND a.category_id = ").bind(*one),
@@ -106,9 +121,6 @@ fn push_from_where(
     }
     if let Some(before) = filter.before {
         sql.push(" AND a.published_at < ").bind(before);
-    }
-    if let Some((at, id)) = after {
-        sql.push(" AND (a.published_at < ").bind(at).push(" OR a.id < ").bind(id).push(")");
     }
 }
 
@@ -174,7 +186,7 @@ fn page_of(state: &AppState, filter: &ArticleFilter, mut docs: Vec<SummaryDoc>, 
 
 /// Newest public articles first, filtered, one page at a time.
 pub async fn list(state: &AppState, filter: &ArticleFilter, page: &PageRequest) -> AppResult<Page<ArticleSummary>> {
-    let resolved = resolve(state, &[filter]).await?.pop().ok_or(AppError::NotFound("list"))?;
+    let resolved = resolve_one(state, filter).await?;
     let now = Utc::now();
     let after = match &page.after {
         Some(Position::Time { t, i }) => {
@@ -182,7 +194,9 @@ pub async fn list(state: &AppState, filter: &ArticleFilter, page: &PageRequest) 
                 DateTime::from_timestamp_micros(*t).ok_or_else(|| AppError::bad_param("cursor", "is out of range"))?;
             Some((at, *i))
         }
-        Some(Position::Slug { .. }) => return Err(AppError::bad_param("cursor", "does not belong to an article list")),
+        Some(Position::Slug { .. } | Position::Offset { .. }) => {
+            return Err(AppError::bad_param("cursor", "does not belong to an article list"));
+        }
         None => None,
     };
     let mut sql = Sql::new(state.db.get_database_backend());
@@ -211,7 +225,7 @@ async fn count_resolved(state: &AppState, resolved: &Resolved, now: DateTime<Utc
 
 /// How many public articles match `filter`.
 pub async fn count(state: &AppState, filter: &ArticleFilter) -> AppResult<u64> {
-    let resolved = resolve(state, &[filter]).await?.pop().ok_or(AppError::NotFound("list"))?;
+    let resolved = resolve_one(state, filter).await?;
     count_resolved(state, &resolved, Utc::now()).await
 }
 

@@ -5,6 +5,7 @@
 mod list;
 mod related;
 
+pub(crate) use list::{Resolved, push_conditions, resolve_one};
 pub use list::{count, cursor_of, first_pages, list};
 pub use related::{related, related_limit, related_many};
 

@@ -22,6 +22,7 @@ use crate::{
     services::{
         audit, changes,
         permissions::{Action, Actor, ArticleFacts, authorize},
+        search,
     },
     state::AppState,
 };
@@ -337,6 +338,7 @@ async fn finish(
     changed: &[&str],
 ) -> AppResult<()> {
     read_models::rebuild(&txn, &[id]).await?;
+    search::index::index(&txn, &[id]).await?;
     let row = article::Entity::find_by_id(id).one(&txn).await?.ok_or(AppError::NotFound("article"))?;
     let snapshot = content_of(&txn, &row).await?;
     revisions::store(&txn, actor, &row, action, changed, &snapshot).await?;

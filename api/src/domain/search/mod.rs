@@ -1,0 +1,126 @@
+//! Vietnamese full-text search, the parts that need no database: how text is cut into words,
+//! how a reader's query is read, and how matches are highlighted. Indexing and querying both
+//! go through [`words`], so a word is the same word on both sides.
+
+pub mod highlight;
+pub mod query;
+
+use super::text::fold;
+
+/// Longest word kept in the index; longer runs of letters are not words a reader types.
+pub const MAX_WORD_CHARS: usize = 64;
+
+/// One word of a text, in the two spellings the index keeps.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Word {
+    /// Lower case with its accents (`hà`): what an exact-accent match compares.
+    pub exact: String,
+    /// Folded (`ha`): what every match compares.
+    pub folded: String,
+}
+
+/// The words of `text` with their byte ranges: runs of letters and digits, so punctuation,
+/// operators and quotes never reach the index or a query.
+pub fn word_spans(text: &str) -> impl Iterator<Item = (std::ops::Range<usize>, Word)> + '_ {
+    let mut chars = text.char_indices().peekable();
+    std::iter::from_fn(move || {
+        loop {
+            let (start, first) = chars.next()?;
+            if !is_word_char(first) {
+                continue;
+            }
+            let mut end = start + first.len_utf8();
+            while let Some(&(at, c)) = chars.peek() {
+                if !is_word_char(c) {
+                    break;
+                }
+                end = at + c.len_utf8();
+                chars.next();
+            }
+            if let Some(word) = word(&text[start..end]) {
+                return Some((start..end, word));
+            }
+        }
+    })
+}
+
+/// The words of `text`.
+pub fn words(text: &str) -> impl Iterator<Item = Word> + '_ {
+    word_spans(text).map(|(_, word)| word)
+}
+
+/// Combining marks stay inside a word, so text that slipped through in NFD is still one word.
+pub(super) fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c)
+}
+
+fn word(raw: &str) -> Option<Word> {
+    let composed = super::text::nfc(raw);
+    let exact: String = composed.to_lowercase().chars().filter(|c| c.is_alphanumeric()).collect();
+    let folded: String = fold(&exact).chars().filter(|c| c.is_alphanumeric()).collect();
+    if exact.is_empty() || folded.is_empty() || exact.chars().count() > MAX_WORD_CHARS {
+        return None;
+    }
+    Some(Word { exact, folded })
+}
+
+/// A text as the index stores it: its words joined by single spaces, in both spellings.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct IndexedText {
+    pub exact: String,
+    pub folded: String,
+}
+
+impl IndexedText {
+    pub fn of(text: &str) -> Self {
+        let mut indexed = IndexedText::default();
+        for word in words(text) {
+            if !indexed.exact.is_empty() {
+                indexed.exact.push(' ');
+                indexed.folded.push(' ');
+            }
+            indexed.exact.push_str(&word.exact);
+            indexed.folded.push_str(&word.folded);
+        }
+        indexed
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use unicode_normalization::UnicodeNormalization;
+
+    #[test]
+    fn words_keep_accents_once_and_fold_once() {
+        let found: Vec<Word> = words("Đường Lê Chân, (Hải Phòng) — 2022!").collect();
+        let exact: Vec<&str> = found.iter().map(|w| w.exact.as_str()).collect();
+        let folded: Vec<&str> = found.iter().map(|w| w.folded.as_str()).collect();
+        assert_eq!(exact, ["đường", "lê", "chân", "hải", "phòng", "2022"]);
+        assert_eq!(folded, ["duong", "le", "chan", "hai", "phong", "2022"]);
+    }
+
+    #[test]
+    fn decomposed_text_gives_the_same_words() {
+        let nfd: String = "Nghị quyết Hà Nội".nfd().collect();
+        assert_eq!(IndexedText::of(&nfd), IndexedText::of("Nghị quyết Hà Nội"));
+    }
+
+    #[test]
+    fn operators_and_quotes_are_not_words() {
+        let indexed = IndexedText::of("NEAR( a* -b c:d \"e\" ^f");
+        assert_eq!(indexed.folded, "near a b c d e f");
+    }
+
+    proptest! {
+        #[test]
+        fn indexed_words_are_letters_and_digits_only(text in "\\PC{0,80}") {
+            let indexed = IndexedText::of(&text);
+            for word in indexed.exact.split(' ').chain(indexed.folded.split(' ')).filter(|w| !w.is_empty()) {
+                prop_assert!(word.chars().all(char::is_alphanumeric), "{word:?}");
+            }
+            prop_assert_eq!(indexed.exact.split(' ').count(), indexed.folded.split(' ').count());
+        }
+    }
+}

@@ -1,0 +1,97 @@
+//! `/api/v1/search`: full-text search of public articles.
+
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::respond::{self, Fresh};
+use crate::{
+    error::{AppResult, Problem},
+    pagination::{Page, PageRequest},
+    services::{
+        articles::{ArticleFilter, RawFilter},
+        search::{self, SearchHit},
+    },
+    state::AppState,
+};
+
+/// The query, the article list's filters, and paging.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SearchParams {
+    /// What to look for, with or without accents (`le chan` finds `Lê Chân`). `"…"` makes a
+    /// phrase; a last word not followed by a space also matches as a prefix (`nghi quy` finds
+    /// `nghị quyết`). At most 200 characters and 12 words.
+    #[param(example = "nghi quyet le chan", max_length = 200)]
+    q: Option<String>,
+    /// Category slug; articles of its sub-categories are included.
+    #[param(pattern = "^([a-z0-9]+(-[a-z0-9]+)*)?$")]
+    category: Option<String>,
+    /// Tag slug.
+    #[param(pattern = "^([a-z0-9]+(-[a-z0-9]+)*)?$")]
+    tag: Option<String>,
+    /// Author slug.
+    #[param(pattern = "^([a-z0-9]+(-[a-z0-9]+)*)?$")]
+    author: Option<String>,
+    /// Only articles published at or after this instant (RFC 3339 or YYYY-MM-DD).
+    published_after: Option<String>,
+    /// Only articles published before this instant (same formats).
+    published_before: Option<String>,
+    /// Page size, 1 to 100 (default 20).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 100, example = 20)]
+    limit: Option<String>,
+    /// `meta.next_cursor` of the previous page.
+    cursor: Option<String>,
+    /// Page number (1-based); adds totals to `meta`. Cannot be combined with `cursor`.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 10000)]
+    page: Option<String>,
+}
+
+/// Search public articles.
+///
+/// Matching ignores accents, case and Unicode normalisation; the best results have the query
+/// in the title with the accents typed, then in the title, then in the text with the accents
+/// typed, then in the text, newest first within each. Each result carries its score and
+/// highlights (`<mark>` around matched words, the rest escaped). A search reaches its first
+/// 1,000 results.
+#[utoipa::path(
+    operation_id = "search_articles",
+    tag = "articles",
+    params(SearchParams),
+    responses(
+        (status = 200, description = "A page of results", body = Page<SearchHit>,
+            headers(("ETag" = String), ("Cache-Control" = String), ("Link" = String, description = "RFC 8288 links to other pages"))),
+        (status = 304, description = "Not modified since the `If-None-Match` ETag"),
+        (status = 400, description = "A missing, empty, too long or wordless `q`, or another malformed parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A filter names an unknown category, tag or author", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/search")]
+pub async fn search_articles(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    params: web::Query<SearchParams>,
+) -> AppResult<HttpResponse> {
+    let query = search::parse_query("q", params.q.as_deref())?;
+    let raw = RawFilter {
+        category: params.category.as_deref(),
+        tag: params.tag.as_deref(),
+        author: params.author.as_deref(),
+        published_after: params.published_after.as_deref(),
+        published_before: params.published_before.as_deref(),
+    };
+    let filter = ArticleFilter::parse(raw, state.snapshot().presenter.tz)?;
+    let page = PageRequest::parse(
+        &state.cursor_key,
+        search::fingerprint(&query, &filter),
+        params.limit.as_deref(),
+        params.cursor.as_deref(),
+        params.page.as_deref(),
+    )?;
+    respond::public(&req, &state, || async {
+        let results = search::search(&state, &query, &filter, &page).await?;
+        let link = respond::list_links(&req, &state.public_url, &results.meta);
+        Ok(Fresh { link, ..respond::json(&results)? })
+    })
+    .await
+}

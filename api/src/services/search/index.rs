@@ -1,0 +1,218 @@
+//! Keeps the search index in step with the articles, inside the caller's transaction: an
+//! article is indexed while it is published or scheduled and out of the trash, and removed
+//! otherwise, so the index never holds text the public may not find.
+
+use bantin_entity::article;
+use chrono::{DateTime, Utc};
+use indicatif::{ProgressBar, ProgressStyle};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, QueryFilter, QuerySelect, Statement,
+    TransactionTrait,
+};
+
+use crate::{
+    domain::{blocks::Block, search::IndexedText},
+    error::AppResult,
+    sql::Sql,
+};
+
+/// Articles per statement.
+const CHUNK: usize = 100;
+
+/// What the index keeps of one article.
+struct Entry {
+    article_id: i64,
+    doc_key: i64,
+    title: IndexedText,
+    body: IndexedText,
+    body_text: String,
+}
+
+/// Orders the index newest first: the publication second, then the id. Distinct for
+/// distinct articles while fewer than a million articles share one second of publication.
+pub fn doc_key(id: i64, published_at: DateTime<Utc>) -> i64 {
+    published_at.timestamp().saturating_mul(1_000_000).saturating_add(id.rem_euclid(1_000_000))
+}
+
+/// The readable text of an article below its title: the lead, then the body's text without
+/// its inline markup (so `href` and tag names are never words, and snippets show text).
+pub fn body_text(summary: &str, body: &[Block]) -> String {
+    std::iter::once(summary.to_owned())
+        .chain(body.iter().flat_map(Block::text_parts).map(plain_text))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The text of sanitised inline HTML: tags dropped (a line break becomes a space), entities
+/// decoded.
+fn plain_text(html: &str) -> String {
+    let spaced = html.replace("<br", " <br");
+    let stripped = ammonia::Builder::empty().clean(&spaced).to_string();
+    html_escape::decode_html_entities(&stripped).into_owned()
+}
+
+fn entry(row: &article::Model) -> anyhow::Result<Option<Entry>> {
+    let indexable = matches!(row.status.as_str(), "published" | "scheduled") && row.deleted_at.is_none();
+    let Some(published_at) = row.published_at.filter(|_| indexable) else {
+        return Ok(None);
+    };
+    let body: Vec<Block> = serde_json::from_value(row.body.clone())
+        .map_err(|e| anyhow::anyhow!("article {} has a corrupt body: {e}", row.id))?;
+    let body_text = body_text(&row.summary, &body);
+    Ok(Some(Entry {
+        article_id: row.id,
+        doc_key: doc_key(row.id, published_at),
+        title: IndexedText::of(&row.title),
+        body: IndexedText::of(&body_text),
+        body_text,
+    }))
+}
+
+/// Brings the index entries of `ids` up to date with their rows.
+pub async fn index<C: ConnectionTrait>(db: &C, ids: &[i64]) -> AppResult<()> {
+    for chunk in ids.chunks(CHUNK) {
+        remove(db, chunk).await?;
+        let rows = article::Entity::find()
+            .filter(article::Column::Id.is_in(chunk.to_vec()))
+            .filter(article::Column::Status.is_in(["published", "scheduled"]))
+            .filter(article::Column::DeletedAt.is_null())
+            .all(db)
+            .await?;
+        let entries: Vec<Entry> =
+            rows.iter().filter_map(|row| entry(row).transpose()).collect::<anyhow::Result<_>>()?;
+        insert(db, &entries).await?;
+    }
+    Ok(())
+}
+
+async fn remove<C: ConnectionTrait>(db: &C, ids: &[i64]) -> AppResult<()> {
+    let backend = db.get_database_backend();
+    if backend != DbBackend::Postgres {
+        let mut sql = Sql::new(backend);
+        sql.push("DELETE FROM search_fts WHERE rowid IN (SELECT doc_key FROM search_docs WHERE article_id IN ")
+            .bind_list(ids.iter().copied())
+            .push(")");
+        db.execute_raw(sql.build()).await?;
+    }
+    let mut sql = Sql::new(backend);
+    sql.push("DELETE FROM search_docs WHERE article_id IN ").bind_list(ids.iter().copied());
+    db.execute_raw(sql.build()).await?;
+    Ok(())
+}
+
+async fn insert<C: ConnectionTrait>(db: &C, entries: &[Entry]) -> AppResult<()> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let backend = db.get_database_backend();
+    let mut sql = Sql::new(backend);
+    match backend {
+        DbBackend::Postgres => {
+            sql.push("INSERT INTO search_docs (article_id, doc_key, body_text, folded, exact) VALUES ");
+            for (i, e) in entries.iter().enumerate() {
+                if i > 0 {
+                    sql.push(", ");
+                }
+                sql.push("(").bind(e.article_id).push(", ").bind(e.doc_key).push(", ").bind(e.body_text.as_str());
+                for (title, body) in [(&e.title.folded, &e.body.folded), (&e.title.exact, &e.body.exact)] {
+                    sql.push(", setweight(to_tsvector('simple', ")
+                        .bind(title.as_str())
+                        .push("), 'A') || setweight(to_tsvector('simple', ")
+                        .bind(body.as_str())
+                        .push("), 'B')");
+                }
+                sql.push(")");
+            }
+            db.execute_raw(sql.build()).await?;
+        }
+        _ => {
+            sql.push("INSERT INTO search_docs (article_id, doc_key, body_text) VALUES ");
+            for (i, e) in entries.iter().enumerate() {
+                if i > 0 {
+                    sql.push(", ");
+                }
+                sql.push("(")
+                    .bind(e.article_id)
+                    .push(", ")
+                    .bind(e.doc_key)
+                    .push(", ")
+                    .bind(e.body_text.as_str())
+                    .push(")");
+            }
+            db.execute_raw(sql.build()).await?;
+            let mut sql = Sql::new(backend);
+            sql.push("INSERT INTO search_fts (rowid, title_f, body_f, title_e, body_e) VALUES ");
+            for (i, e) in entries.iter().enumerate() {
+                if i > 0 {
+                    sql.push(", ");
+                }
+                sql.push("(")
+                    .bind(e.doc_key)
+                    .push(", ")
+                    .bind(e.title.folded.as_str())
+                    .push(", ")
+                    .bind(e.body.folded.as_str())
+                    .push(", ")
+                    .bind(e.title.exact.as_str())
+                    .push(", ")
+                    .bind(e.body.exact.as_str())
+                    .push(")");
+            }
+            db.execute_raw(sql.build()).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Rebuilds the whole index from the articles in one transaction (readers keep the old index
+/// until it commits), with a progress bar on the terminal. Answers how many articles it holds.
+pub async fn reindex(db: &DatabaseConnection) -> AppResult<u64> {
+    let txn = db.begin().await?;
+    if txn.get_database_backend() != DbBackend::Postgres {
+        txn.execute_unprepared("INSERT INTO search_fts (search_fts) VALUES ('delete-all')").await?;
+    }
+    txn.execute_unprepared("DELETE FROM search_docs").await?;
+    let ids: Vec<i64> =
+        article::Entity::find().select_only().column(article::Column::Id).into_tuple::<i64>().all(&txn).await?;
+    let bar = ProgressBar::new(ids.len() as u64).with_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} articles, {per_sec}, eta {eta}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    for chunk in ids.chunks(CHUNK * 10) {
+        index(&txn, chunk).await?;
+        bar.inc(chunk.len() as u64);
+    }
+    bar.finish_and_clear();
+    let row = txn
+        .query_one_raw(Statement::from_string(txn.get_database_backend(), "SELECT COUNT(*) AS n FROM search_docs"))
+        .await?;
+    let held = match row {
+        Some(row) => u64::try_from(row.try_get::<i64>("", "n")?).unwrap_or_default(),
+        None => 0,
+    };
+    txn.commit().await?;
+    Ok(held)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn body_text_is_the_lead_and_the_text_without_markup() {
+        let body = vec![
+            Block::Paragraph {
+                text: "Cầu <a href=\"https://x.vn\" rel=\"noopener\">Rào</a> &amp; bến<br>xe".into()
+            },
+            Block::Quote { text: "<em>Tốt</em>".into(), attribution: Some("Ông Hải".into()) },
+        ];
+        assert_eq!(body_text("Sapo.", &body), "Sapo.\nCầu Rào & bến xe\nTốt\nÔng Hải");
+    }
+
+    #[test]
+    fn later_publication_sorts_later_and_keys_stay_distinct() {
+        let t = DateTime::from_timestamp(1_663_653_600, 0).expect("time");
+        assert!(doc_key(1, t + chrono::Duration::seconds(1)) > doc_key(999, t));
+        assert_ne!(doc_key(1, t), doc_key(2, t));
+    }
+}

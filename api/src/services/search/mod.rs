@@ -1,0 +1,272 @@
+//! Public search over articles, with the article list's filters.
+//!
+//! Ranking is in four tiers, then newest first: the whole query found in the title with the
+//! reader's accents, found in the title once folded, found anywhere with the reader's
+//! accents, found anywhere folded. So `Hà` puts articles about Hà above those about Hạ, and a
+//! title match above a passing mention. Each tier is one index query that walks the index
+//! newest first and stops after the page, so a word found in half the archive costs no more
+//! than a rare one; a deep page costs its offset, and results stop at [`MAX_RESULTS`].
+
+pub mod index;
+
+use std::collections::HashMap;
+
+use chrono::Utc;
+use sea_orm::{ConnectionTrait, DbBackend};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::{
+    articles::{ArticleFilter, Resolved, push_conditions, resolve_one},
+    visibility::push_public,
+};
+use crate::{
+    domain::search::{
+        highlight,
+        query::{QueryError, SearchQuery, Spelling},
+    },
+    error::{AppError, AppResult},
+    pagination::{Page, PageMeta, PageRequest, Position, list_fingerprint},
+    read_model::SummaryDoc,
+    sql::Sql,
+    state::AppState,
+    views::ArticleSummary,
+};
+
+/// Results a search reaches at most; a reader who pages past them needs a narrower query.
+pub const MAX_RESULTS: u64 = 1_000;
+
+/// Reads the `q` parameter; `field` names it in errors.
+pub fn parse_query(field: &str, raw: Option<&str>) -> AppResult<SearchQuery> {
+    SearchQuery::parse(raw.unwrap_or_default()).map_err(|e: QueryError| AppError::bad_param(field, e.to_string()))
+}
+
+/// Identifies a search and its filters for cursors.
+pub fn fingerprint(query: &SearchQuery, filter: &ArticleFilter) -> u64 {
+    list_fingerprint(&format!("search|{}|{}", query.canonical(), filter.fingerprint()))
+}
+
+/// Where the query matched best.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToSchema, async_graphql::Enum)]
+#[serde(rename_all = "snake_case")]
+#[graphql(name = "SearchMatchedIn")]
+pub enum MatchedIn {
+    /// The whole query is in the title.
+    Title,
+    /// The query is found in the lead or body (and not wholly in the title).
+    Body,
+}
+
+/// The cursor that continues a search after its first `seen` results.
+pub fn cursor_after(state: &AppState, query: &SearchQuery, filter: &ArticleFilter, seen: u64) -> String {
+    state.cursor_key.encode(fingerprint(query, filter), Position::Offset { o: seen })
+}
+
+/// Where a page request starts in the ranking.
+pub fn start_of(page: &PageRequest) -> u64 {
+    match &page.after {
+        Some(Position::Offset { o }) => *o,
+        _ => page.offset(),
+    }
+}
+
+/// One search result.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct SearchHit {
+    pub article: ArticleSummary,
+    /// Relevance from 0 to 1: 1 for the query in the title with the same accents, 0.75 in
+    /// the title, 0.5 in the text with the same accents, 0.25 in the text. Equal scores are
+    /// ordered newest first.
+    #[schema(example = 1.0)]
+    pub score: f32,
+    pub matched_in: MatchedIn,
+    /// Whether the accents of the match are the ones typed.
+    pub exact_accents: bool,
+    pub highlights: Highlights,
+}
+
+/// Text with the matched words in `<mark>`; everything else is HTML-escaped.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct Highlights {
+    #[schema(example = "Kiểm tra <mark>nghị quyết</mark> tại Lê Chân")]
+    pub title: String,
+    /// A passage of the lead and body around the first match.
+    pub body: String,
+}
+
+/// The four tiers, best first: (which spelling, restricted to title words).
+const TIERS: [(Spelling, bool); 4] =
+    [(Spelling::Exact, true), (Spelling::Folded, true), (Spelling::Exact, false), (Spelling::Folded, false)];
+
+fn hit_facts(tier: usize) -> (f32, MatchedIn, bool) {
+    let (spelling, title) = TIERS.get(tier).copied().unwrap_or((Spelling::Folded, false));
+    let score = 1.0 - 0.25 * tier as f32;
+    (score, if title { MatchedIn::Title } else { MatchedIn::Body }, spelling == Spelling::Exact)
+}
+
+/// Appends `FROM … WHERE` matching tier `tier` of `query` with the filter, for public articles
+/// (alias `a`); the index's ordering key is `doc_key`.
+fn push_tier(sql: &mut Sql, query: &SearchQuery, tier: usize, filter: &Resolved, now: chrono::DateTime<Utc>) {
+    let (spelling, title_only) = TIERS[tier];
+    match sql.backend() {
+        DbBackend::Postgres => {
+            let column = if spelling == Spelling::Exact { "d.exact" } else { "d.folded" };
+            sql.push(" FROM search_docs d JOIN articles a ON a.id = d.article_id WHERE ")
+                .push(column)
+                .push(" @@ to_tsquery('simple', ")
+                .bind(query.tsquery(spelling, title_only.then_some('A')))
+                .push(") AND ");
+        }
+        _ => {
+            let columns: &[&str] = match (spelling, title_only) {
+                (Spelling::Exact, true) => &["title_e"],
+                (Spelling::Exact, false) => &["title_e", "body_e"],
+                (Spelling::Folded, true) => &["title_f"],
+                (Spelling::Folded, false) => &["title_f", "body_f"],
+            };
+            sql.push(
+                " FROM search_fts JOIN search_docs d ON d.doc_key = search_fts.rowid \
+                 JOIN articles a ON a.id = d.article_id WHERE search_fts MATCH ",
+            )
+            .bind(query.fts5(columns, spelling))
+            .push(" AND ");
+        }
+    }
+    push_public(sql, "a", now);
+    push_conditions(sql, filter, None);
+}
+
+/// Public articles matching `query` and `filter`, best first.
+pub async fn search(
+    state: &AppState,
+    query: &SearchQuery,
+    filter: &ArticleFilter,
+    page: &PageRequest,
+) -> AppResult<Page<SearchHit>> {
+    let resolved = resolve_one(state, filter).await?;
+    let offset = match &page.after {
+        Some(Position::Offset { o }) => *o,
+        Some(_) => return Err(AppError::bad_param("cursor", "does not belong to a search")),
+        None => page.offset(),
+    };
+    if offset >= MAX_RESULTS {
+        let field = if page.page.is_some() { "page" } else { "cursor" };
+        return Err(AppError::bad_param(
+            field,
+            format!("a search shows its first {MAX_RESULTS} results; add words or filters to narrow it"),
+        ));
+    }
+    let want = (offset + page.limit + 1).min(MAX_RESULTS);
+    let now = Utc::now();
+    let mut sql = Sql::new(state.db.get_database_backend());
+    for tier in 0..TIERS.len() {
+        if tier > 0 {
+            sql.push(" UNION ALL ");
+        }
+        sql.push("SELECT * FROM (SELECT ").push(&tier.to_string()).push(" AS tier, a.id AS id, d.doc_key AS doc_key");
+        push_tier(&mut sql, query, tier, &resolved, now);
+        sql.push(" ORDER BY d.doc_key DESC LIMIT ").bind(i64::try_from(want).unwrap_or(i64::MAX));
+        sql.push(") t").push(&tier.to_string());
+    }
+    let mut best: HashMap<i64, (usize, i64)> = HashMap::new();
+    for row in state.db.query_all_raw(sql.build()).await? {
+        let tier = usize::try_from(row.try_get::<i32>("", "tier")?).unwrap_or(usize::MAX);
+        let entry = best.entry(row.try_get("", "id")?).or_insert((tier, row.try_get("", "doc_key")?));
+        entry.0 = entry.0.min(tier);
+    }
+    let mut ranked: Vec<(i64, usize, i64)> = best.into_iter().map(|(id, (tier, key))| (id, tier, key)).collect();
+    ranked.sort_by_key(|&(id, tier, key)| (tier, std::cmp::Reverse(key), std::cmp::Reverse(id)));
+    let reachable = ranked.len() as u64;
+    let page_items: Vec<(i64, usize)> = ranked
+        .into_iter()
+        .skip(usize::try_from(offset).unwrap_or(usize::MAX))
+        .take(usize::try_from(page.limit).unwrap_or(usize::MAX))
+        .map(|(id, tier, _)| (id, tier))
+        .collect();
+    let end = offset + page_items.len() as u64;
+    let has_more = reachable > end && end < MAX_RESULTS;
+    let data = hits(state, query, &page_items).await?;
+    let next_cursor = has_more.then(|| cursor_after(state, query, filter, end));
+    let mut meta = PageMeta { limit: page.limit, next_cursor, has_more, ..PageMeta::default() };
+    if let Some(number) = page.page {
+        let total = count(state, query, &resolved).await?;
+        meta.page = Some(number);
+        meta.total = Some(total);
+        meta.total_pages = Some(total.min(MAX_RESULTS).div_ceil(page.limit));
+    }
+    Ok(Page { data, meta })
+}
+
+/// How many public articles match (the widest tier).
+async fn count(state: &AppState, query: &SearchQuery, filter: &Resolved) -> AppResult<u64> {
+    let mut sql = Sql::new(state.db.get_database_backend());
+    sql.push("SELECT COUNT(*) AS n");
+    push_tier(&mut sql, query, TIERS.len() - 1, filter, Utc::now());
+    Ok(match state.db.query_one_raw(sql.build()).await? {
+        Some(row) => u64::try_from(row.try_get::<i64>("", "n")?).unwrap_or_default(),
+        None => 0,
+    })
+}
+
+/// The page's articles with their highlights, in ranking order, in one statement.
+async fn hits(state: &AppState, query: &SearchQuery, items: &[(i64, usize)]) -> AppResult<Vec<SearchHit>> {
+    if items.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = Sql::new(state.db.get_database_backend());
+    sql.push("SELECT a.id, a.summary_doc, d.body_text FROM articles a JOIN search_docs d ON d.article_id = a.id WHERE a.id IN ")
+        .bind_list(items.iter().map(|(id, _)| *id));
+    let mut found: HashMap<i64, (SummaryDoc, String)> = HashMap::new();
+    for row in state.db.query_all_raw(sql.build()).await? {
+        let json: String = row.try_get("", "summary_doc")?;
+        let doc: SummaryDoc = serde_json::from_str(&json)
+            .map_err(|e| AppError::Internal(anyhow::Error::new(e).context("corrupt read model")))?;
+        found.insert(row.try_get("", "id")?, (doc, row.try_get("", "body_text")?));
+    }
+    let presenter = &state.snapshot().presenter;
+    Ok(items
+        .iter()
+        .filter_map(|(id, tier)| {
+            let (doc, body_text) = found.remove(id)?;
+            let (score, matched_in, exact_accents) = hit_facts(*tier);
+            let highlights = Highlights {
+                title: highlight::mark_all(query, &doc.title),
+                body: highlight::snippet(query, &body_text),
+            };
+            Some(SearchHit { article: presenter.summary(doc), score, matched_in, exact_accents, highlights })
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tiers_score_title_and_accents_in_that_order() {
+        let facts: Vec<_> = (0..4).map(hit_facts).collect();
+        assert_eq!(
+            facts,
+            [
+                (1.0, MatchedIn::Title, true),
+                (0.75, MatchedIn::Title, false),
+                (0.5, MatchedIn::Body, true),
+                (0.25, MatchedIn::Body, false)
+            ]
+        );
+    }
+
+    #[test]
+    fn every_tier_reads_both_back_ends_without_reader_text_in_the_sql() {
+        let query = SearchQuery::parse("\"hà nội\" OR nghi*").expect("query");
+        let filter = Resolved::default();
+        for backend in [DbBackend::Sqlite, DbBackend::Postgres] {
+            for tier in 0..4 {
+                let mut sql = Sql::new(backend);
+                push_tier(&mut sql, &query, tier, &filter, Utc::now());
+                let text = sql.build().sql;
+                assert!(!text.contains("nội") && !text.contains("nghi"), "{text}");
+            }
+        }
+    }
+}

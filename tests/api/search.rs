@@ -1,0 +1,278 @@
+//! Vietnamese full-text search: folding, ranking, phrases and prefixes, filters, bad input,
+//! GraphQL parity, and an index that follows every write.
+
+use bantin_e2e::{Account, TestApp, hidden_demo_articles, spawn_app};
+use serde_json::{Value, json};
+use unicode_normalization::UnicodeNormalization;
+
+/// Publishes an article with `title` and one paragraph, at `published_at` (RFC 3339).
+async fn publish(app: &TestApp, editor: &Account, title: &str, text: &str, published_at: &str) -> String {
+    let ids = app.demo_ids().await;
+    let created = app
+        .create_article(
+            &editor.token,
+            json!({
+                "title": title,
+                "summary": "Tin thử nghiệm.",
+                "body": [{ "type": "paragraph", "text": text }],
+                "category_id": ids.category,
+                "authors": [{ "author_id": ids.author }],
+            }),
+        )
+        .await;
+    let id = created["id"].as_i64().expect("id");
+    let published = app
+        .send(
+            "POST",
+            &format!("/api/v1/articles/{id}/publish"),
+            Some(&editor.token),
+            Some(json!({ "published_at": published_at })),
+            &[],
+        )
+        .await;
+    assert_eq!(published.status, 200, "{}", published.body);
+    created["slug"].as_str().expect("slug").to_owned()
+}
+
+fn encode(text: &str) -> String {
+    form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
+async fn search(app: &TestApp, query: &str) -> Value {
+    search_with(app, query, "").await
+}
+
+async fn search_with(app: &TestApp, query: &str, extra: &str) -> Value {
+    let reply = app.get(&format!("/api/v1/search?limit=100&q={}{extra}", encode(query))).await;
+    assert_eq!(reply.status, 200, "{query}: {}", reply.body);
+    reply.json()
+}
+
+fn slugs(results: &Value) -> Vec<String> {
+    results["data"]
+        .as_array()
+        .expect("data")
+        .iter()
+        .map(|h| h["article"]["slug"].as_str().expect("slug").to_owned())
+        .collect()
+}
+
+fn position(results: &Value, slug: &str) -> usize {
+    slugs(results).iter().position(|s| s == slug).unwrap_or_else(|| panic!("{slug} not found in {:?}", slugs(results)))
+}
+
+#[tokio::test]
+async fn accents_case_form_and_d_bar_do_not_change_what_is_found() {
+    let app = spawn_app().await;
+    let nfd: String = "Lê Chân".nfd().collect();
+    let expected = slugs(&search(&app, "le chan").await);
+    assert!(expected.len() >= 2, "the demo has several articles about Lê Chân: {expected:?}");
+    for spelling in ["Lê Chân", "LÊ CHÂN", nfd.as_str(), "lê   chân", "LE CHAN"] {
+        let mut found = slugs(&search(&app, spelling).await);
+        let mut want = expected.clone();
+        found.sort();
+        want.sort();
+        assert_eq!(found, want, "{spelling:?}");
+    }
+    let with_bar = slugs(&search(&app, "Đoàn kiểm tra").await);
+    let without = slugs(&search(&app, "doan kiem tra").await);
+    assert!(!with_bar.is_empty());
+    assert_eq!(with_bar.len(), without.len());
+}
+
+#[tokio::test]
+async fn exact_accents_rank_first_then_title_then_body_then_newest() {
+    let app = spawn_app().await;
+    let editor = app.account("editor").await;
+    let ha =
+        publish(&app, &editor, "Hà Khẩu mở thêm tuyến xe buýt", "Tuyến xe mới.", "2026-01-01T08:00:00+07:00").await;
+    let ha_low = publish(&app, &editor, "Hạ Khẩu thay đèn chiếu sáng", "Đèn mới.", "2026-01-02T08:00:00+07:00").await;
+    let body_only = publish(
+        &app,
+        &editor,
+        "Thông báo lịch cắt điện",
+        "Khu vực Hà Khẩu mất điện sáng mai.",
+        "2026-01-03T08:00:00+07:00",
+    )
+    .await;
+
+    let exact = search(&app, "Hà Khẩu").await;
+    assert!(position(&exact, &ha) < position(&exact, &ha_low), "Hà above Hạ for `Hà Khẩu`");
+    assert!(position(&exact, &ha_low) < position(&exact, &body_only), "title matches above text matches");
+    let first = &exact["data"][0];
+    assert_eq!(first["score"], 1.0);
+    assert_eq!(first["matched_in"], "title");
+    assert_eq!(first["exact_accents"], true);
+    assert_eq!(first["highlights"]["title"], "<mark>Hà Khẩu</mark> mở thêm tuyến xe buýt");
+
+    let other = search(&app, "Hạ Khẩu").await;
+    assert!(position(&other, &ha_low) < position(&other, &ha), "Hạ above Hà for `Hạ Khẩu`");
+
+    let folded = search(&app, "ha khau").await;
+    assert!(position(&folded, &ha_low) < position(&folded, &ha), "unaccented: equal titles, newest first");
+    let hit = &folded["data"][position(&folded, &body_only)];
+    assert_eq!(hit["matched_in"], "body");
+    assert!(hit["highlights"]["body"].as_str().expect("body").contains("<mark>Hà Khẩu</mark>"), "{hit}");
+}
+
+#[tokio::test]
+async fn phrases_match_together_and_the_last_word_is_a_prefix() {
+    let app = spawn_app().await;
+    let editor = app.account("editor").await;
+    let together =
+        publish(&app, &editor, "Nghị quyết mới về cảng biển", "Nội dung nghị quyết.", "2026-02-01T08:00:00+07:00")
+            .await;
+    let apart =
+        publish(&app, &editor, "Quyết tâm hoàn thành hội nghị", "Nghị sự kéo dài.", "2026-02-02T08:00:00+07:00").await;
+
+    let phrase = slugs(&search(&app, "\"nghi quyet\"").await);
+    assert!(phrase.contains(&together) && !phrase.contains(&apart), "{phrase:?}");
+    let words = slugs(&search(&app, "nghi quyet ").await);
+    assert!(words.contains(&together) && words.contains(&apart), "both have both words: {words:?}");
+    let typing = search(&app, "nghi quy").await;
+    assert!(slugs(&typing).contains(&together), "{:?}", slugs(&typing));
+    let hit = &typing["data"][position(&typing, &together)];
+    assert_eq!(hit["highlights"]["title"], "<mark>Nghị quyết</mark> mới về cảng biển");
+    assert!(slugs(&search(&app, "nghi quy ").await).iter().all(|s| s != &together), "a finished word is whole");
+}
+
+#[tokio::test]
+async fn bad_queries_are_refused_by_name_or_answered_never_failed() {
+    let app = spawn_app().await;
+    let long = "ha ".repeat(3_400);
+    for (query, expected) in [
+        ("", 400),
+        ("   ", 400),
+        (long.as_str(), 400),
+        ("***", 400),
+        ("-", 400),
+        (":", 400),
+        ("NEAR(", 200),
+        ("NEAR(le chan, 2)", 200),
+        ("\"le chan", 200),
+        ("le\" chan\"\"", 200),
+        ("title:le -chan OR *", 200),
+        ("'; DROP TABLE articles; --", 200),
+        ("le^chan {title} AND", 200),
+        ("𝔥𝔞 ☃ 😀 chân", 200),
+    ] {
+        let reply = app.get(&format!("/api/v1/search?q={}", encode(query))).await;
+        assert_eq!(reply.status, expected, "{query:?}: {}", reply.body);
+        let lower = reply.body.to_lowercase();
+        assert!(!lower.contains("sql") && !lower.contains("fts5") && !lower.contains("syntax"), "{}", reply.body);
+        if expected == 400 {
+            assert_eq!(reply.header("content-type"), Some("application/problem+json"));
+            assert_eq!(reply.json()["errors"][0]["field"], "q", "{query:?}");
+        }
+    }
+    assert_eq!(app.get("/api/v1/search").await.status, 400, "q is required");
+    let unknown = app.get("/api/v1/search?q=le+chan&category=khong-co").await;
+    assert_eq!(unknown.status, 422);
+    assert_eq!(unknown.json()["errors"][0]["field"], "category");
+    assert_eq!(app.get("/api/v1/search?q=le+chan&page=51&limit=20").await.status, 400, "past the reachable results");
+}
+
+#[tokio::test]
+async fn filters_narrow_results_and_hidden_articles_are_never_found_or_counted() {
+    let app = spawn_app().await;
+    let ids = app.demo_ids().await;
+    let all = search(&app, "le chan").await;
+    let in_category = search_with(&app, "le chan", &format!("&category={}", ids.category_slug)).await;
+    let narrowed = slugs(&in_category);
+    assert!(!narrowed.is_empty() && narrowed.iter().all(|s| slugs(&all).contains(s)));
+    for hit in in_category["data"].as_array().expect("data") {
+        assert_eq!(hit["article"]["category"]["slug"], ids.category_slug.as_str());
+    }
+    for (why, slug) in hidden_demo_articles() {
+        let query = slug.replace('-', " ");
+        let found = app.get_json(&format!("/api/v1/search?page=1&limit=100&q={}", encode(&query))).await;
+        assert!(slugs(&found).iter().all(|s| s != &slug), "{why} article found by its own title");
+        assert_eq!(found["meta"]["total"].as_u64(), Some(slugs(&found).len() as u64), "{why} article counted");
+    }
+}
+
+#[tokio::test]
+async fn graphql_serves_the_same_results_and_cursors_walk_them_once() {
+    let app = spawn_app().await;
+    let rest = slugs(&search(&app, "le chan").await);
+    let mut walked = Vec::new();
+    let mut after = Value::Null;
+    loop {
+        let data = app
+            .graphql_data(
+                "query($q: String!, $after: String) { search(query: $q, first: 1, after: $after) { edges { cursor score matchedIn exactAccents highlights { title body } node { slug } } pageInfo { hasNextPage endCursor } } }",
+                json!({ "q": "le chan", "after": after }),
+            )
+            .await;
+        let page = &data["search"];
+        for edge in page["edges"].as_array().expect("edges") {
+            walked.push(edge["node"]["slug"].as_str().expect("slug").to_owned());
+            assert!(edge["highlights"]["title"].as_str().expect("title").contains("<mark>"), "{edge}");
+            assert_eq!(edge["matchedIn"], "TITLE");
+        }
+        if page["pageInfo"]["hasNextPage"] != true {
+            break;
+        }
+        after = page["pageInfo"]["endCursor"].clone();
+    }
+    assert_eq!(walked, rest);
+    let bad = app.graphql("{ search(query: \"***\") { edges { cursor } } }", json!({})).await.json();
+    assert_eq!(bad["errors"][0]["extensions"]["code"], "invalid_parameter", "{bad}");
+}
+
+#[tokio::test]
+async fn the_index_follows_edits_and_unpublishing() {
+    let app = spawn_app().await;
+    let editor = app.account("editor").await;
+    let slug = publish(&app, &editor, "Khánh thành cầu Kiền mới", "Cầu dài 1,2 km.", "2026-03-01T08:00:00+07:00").await;
+    assert!(slugs(&search(&app, "cau kien").await).contains(&slug));
+
+    let article = app.send("GET", &format!("/api/v1/articles/{slug}"), Some(&editor.token), None, &[]).await;
+    let id = article.json()["id"].as_i64().expect("id");
+    let edited = app
+        .send(
+            "PATCH",
+            &format!("/api/v1/articles/{id}"),
+            Some(&editor.token),
+            Some(json!({ "title": "Khánh thành cầu Rào mới" })),
+            &[("if-match", article.header("etag").expect("etag"))],
+        )
+        .await;
+    assert_eq!(edited.status, 200, "{}", edited.body);
+    let new_slug = edited.json()["slug"].as_str().expect("slug").to_owned();
+    assert!(!slugs(&search(&app, "cau kien").await).contains(&new_slug), "the old title is gone from the index");
+    assert!(slugs(&search(&app, "cau rao moi").await).contains(&new_slug));
+
+    let unpublished =
+        app.send("POST", &format!("/api/v1/articles/{id}/unpublish"), Some(&editor.token), None, &[]).await;
+    assert_eq!(unpublished.status, 200, "{}", unpublished.body);
+    assert!(!slugs(&search(&app, "cau rao moi").await).contains(&new_slug), "unpublished");
+}
+
+/// The same queries give the same best result on SQLite (FTS5) and PostgreSQL (tsvector): this
+/// table runs on whichever back end the suite runs on, and `.ci/run` runs it on both.
+#[tokio::test]
+async fn a_table_of_vietnamese_queries_finds_the_same_best_result() {
+    let app = spawn_app().await;
+    for (query, best) in [
+        ("lach tray", "mo-rong-tuyen-duong-ven-song-lach-tray-giam-un-tac-gio-cao-diem"),
+        ("Lạch Tray ùn tắc", "mo-rong-tuyen-duong-ven-song-lach-tray-giam-un-tac-gio-cao-diem"),
+        ("NGÔ QUYỀN", "quan-ngo-quyen-chinh-trang-12-tuyen-pho-truoc-mua-le-hoi"),
+        ("chuyen doi so", "doanh-nghiep-nho-tai-hong-bang-tang-toc-chuyen-doi-so"),
+        ("\"hoa phượng\"", "mua-hoa-phuong-do-keo-du-khach-ve-thanh-pho-cang"),
+        ("tuyen sinh lop 10", "hon-17-000-hoc-sinh-lop-9-buoc-vao-ky-thi-tuyen-sinh-lop-10"),
+        ("cap cuu", "benh-vien-quan-le-chan-dua-vao-hoat-dong-khoa-cap-cuu-moi"),
+        ("nghị quyết kinh tế biển", "hoi-nghi-trien-khai-nghi-quyet-ve-phat-trien-kinh-te-bien"),
+        ("thu vien", "thu-vien-cong-dong-mo-cua-mien-phi-vao-buoi-toi"),
+        ("kho bai", "gia-thue-kho-bai-quanh-khu-cong-nghiep-tang-nhe-cuoi-nam"),
+        (
+            "to chuc dang",
+            "doan-kiem-tra-cua-thanh-uy-lam-viec-voi-quan-uy-le-chan-ve-phat-trien-to-chuc-dang-trong-doanh",
+        ),
+        ("container", "san-luong-hang-container-qua-cang-tang-14-trong-chin-thang"),
+        ("sân nh", "doi-bong-da-thanh-pho-gianh-chien-thang-thuyet-phuc-tren-san-nha"),
+    ] {
+        let found = slugs(&search(&app, query).await);
+        assert_eq!(found.first().map(String::as_str), Some(best), "{query:?} gave {found:?}");
+    }
+}
