@@ -17,6 +17,7 @@ pub struct CachedResponse {
     pub body: Bytes,
     pub etag: String,
     pub link: Option<String>,
+    pub last_modified: Option<DateTime<Utc>>,
     pub content_type: &'static str,
     /// Stale from this moment (the next scheduled publication), if any.
     pub valid_until: Option<DateTime<Utc>>,

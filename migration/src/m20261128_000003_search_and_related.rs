@@ -8,6 +8,8 @@
 //! two `tsvector` columns (title words weighted `A`) with GIN indexes.
 //!
 //! `article_related` holds the related articles an editor pinned, in order.
+//!
+//! `content_state.changed_at` records when public content last changed, for `Last-Modified`.
 
 use sea_orm_migration::{prelude::*, schema::*, sea_orm::DbBackend};
 
@@ -76,10 +78,16 @@ impl MigrationTrait for Migration {
             .create_index(
                 Index::create().name("idx_article_related_related").table("article_related").col("related_id").take(),
             )
+            .await?;
+        manager
+            .alter_table(
+                Table::alter().table("content_state").add_column(timestamp_with_time_zone_null("changed_at")).take(),
+            )
             .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager.alter_table(Table::alter().table("content_state").drop_column("changed_at").take()).await?;
         manager.drop_table(Table::drop().table("article_related").take()).await?;
         let db = manager.get_connection();
         if manager.get_database_backend() != DbBackend::Postgres {

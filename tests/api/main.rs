@@ -6,6 +6,7 @@ mod auth;
 mod caching;
 mod editorial;
 mod errors;
+mod feeds;
 mod graphql;
 mod graphql_http;
 mod media;

@@ -195,7 +195,7 @@ pub async fn graphql_get(
     respond::cached(&req, &state, key, media, || async {
         let outcome = execute(&schema, &state, Viewer::Public, &req, request).await?;
         Ok(if outcome.ok {
-            Computed::Store(Fresh { body: outcome.body, link: None, etag_prefix: None })
+            Computed::Store(Fresh::bytes(outcome.body))
         } else {
             Computed::Pass(executed(media, outcome))
         })

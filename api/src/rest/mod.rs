@@ -5,6 +5,7 @@ pub mod auth;
 pub mod body;
 pub mod editorial;
 pub mod fallback;
+pub mod feeds;
 pub mod media;
 pub mod newsroom;
 pub mod print;
@@ -42,6 +43,7 @@ use utoipa_actix_web::{scope, service_config::ServiceConfig};
         (name = "tags", description = "Topic labels"),
         (name = "media", description = "Photos and their files"),
         (name = "site", description = "Portal settings"),
+        (name = "feeds", description = "RSS and Atom feeds, sitemaps for search engines"),
         (name = "health", description = "Probes for orchestrators"),
         (name = "auth", description = "Signing in and out"),
         (name = "editorial", description = "Writing, the publishing workflow, revisions and previews"),
@@ -111,6 +113,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(media::get_media)
             .service(media::update_media)
             .service(media::delete_media)
+            .service(feeds::rss_feed)
+            .service(feeds::atom_feed)
+            .service(feeds::sitemap_index)
+            .service(feeds::article_sitemap)
+            .service(feeds::news_sitemap)
             .service(site::get_site)
             .service(newsroom::update_site)
             .service(qr::social_qr_svg)

@@ -34,7 +34,7 @@ pub async fn get_article_print(
     let mut response = respond::cached(&req, &state, req.uri().to_string(), "text/html; charset=utf-8", || async {
         let detail = articles::get_following(&state, &article).await?;
         let page = print::render(&state.snapshot().site.name, &detail)?;
-        Ok(Computed::Store(Fresh { body: page.into_bytes(), link: None, etag_prefix: None }))
+        Ok(Computed::Store(Fresh::bytes(page.into_bytes())))
     })
     .await?;
     let policy = format!("default-src 'none'; img-src 'self' {}; style-src 'unsafe-inline'", state.public_url);

@@ -48,7 +48,7 @@ async fn answer(
             Format::Svg => qr::svg(&text, style)?.into_bytes(),
             Format::Png => qr::png(&text, style)?,
         };
-        Ok(Computed::Store(Fresh { body, link: None, etag_prefix: None }))
+        Ok(Computed::Store(Fresh::bytes(body)))
     })
     .await
 }

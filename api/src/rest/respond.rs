@@ -27,11 +27,20 @@ pub struct Fresh {
     /// Goes before the body hash in the ETag: an article's `{id}.{version}`, so the ETag a
     /// reader sees is also one `If-Match` takes.
     pub etag_prefix: Option<String>,
+    /// Sent as `Last-Modified`, and compared with `If-Modified-Since` when the request has no
+    /// `If-None-Match`.
+    pub last_modified: Option<DateTime<Utc>>,
+}
+
+impl Fresh {
+    pub fn bytes(body: Vec<u8>) -> Self {
+        Fresh { body, link: None, etag_prefix: None, last_modified: None }
+    }
 }
 
 pub fn json<T: Serialize>(value: &T) -> AppResult<Fresh> {
     let body = serde_json::to_vec(value).map_err(|e| AppError::Internal(e.into()))?;
-    Ok(Fresh { body, link: None, etag_prefix: None })
+    Ok(Fresh::bytes(body))
 }
 
 /// A response for one account's eyes: never stored by shared caches.
@@ -92,6 +101,7 @@ where
                 },
                 body: fresh.body.into(),
                 link: fresh.link,
+                last_modified: fresh.last_modified,
                 content_type,
                 valid_until,
                 generation,
@@ -108,7 +118,7 @@ fn respond(req: &HttpRequest, entry: &CachedResponse, now: DateTime<Utc>) -> Htt
     let cache_control = format!("public, max-age={max_age}");
     // A signed-in request to the same URL may get a different (private) answer, so shared
     // caches must not hand this one to it.
-    if if_none_match(req, &entry.etag) {
+    if if_none_match(req, &entry.etag) || not_modified_since(req, entry.last_modified) {
         return HttpResponse::NotModified()
             .insert_header((header::ETAG, entry.etag.as_str()))
             .insert_header((header::CACHE_CONTROL, cache_control))
@@ -124,7 +134,29 @@ fn respond(req: &HttpRequest, entry: &CachedResponse, now: DateTime<Utc>) -> Htt
     if let Some(link) = &entry.link {
         response.insert_header((header::LINK, link.as_str()));
     }
+    if let Some(at) = entry.last_modified {
+        response.insert_header((header::LAST_MODIFIED, http_date(at)));
+    }
     response.body(entry.body.clone())
+}
+
+/// `If-Modified-Since` at or after the last modification, when there is no `If-None-Match`
+/// (which takes precedence, RFC 9110 §13.1.3).
+fn not_modified_since(req: &HttpRequest, last_modified: Option<DateTime<Utc>>) -> bool {
+    let Some(last_modified) = last_modified else { return false };
+    if req.headers().contains_key(header::IF_NONE_MATCH) {
+        return false;
+    }
+    req.headers()
+        .get(header::IF_MODIFIED_SINCE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| DateTime::parse_from_rfc2822(v.trim()).ok())
+        .is_some_and(|since| last_modified <= since)
+}
+
+/// An HTTP date (IMF-fixdate).
+pub fn http_date(at: DateTime<Utc>) -> String {
+    at.format("%a, %d %b %Y %H:%M:%S GMT").to_string()
 }
 
 /// Whether the client already holds this representation (weak comparison, RFC 9110 §13.1.2).

@@ -638,6 +638,7 @@ pub async fn load_if_empty(db: &DatabaseConnection, media: &Media) -> anyhow::Re
     let first_article = next_id(&txn, "articles").await?;
     insert_articles(&txn, &catalog, first_article, articles).await?;
     sync_sequences(&txn).await?;
+    crate::services::changes::bump(&txn).await?;
     txn.commit().await?;
     Ok(true)
 }

@@ -386,6 +386,7 @@ pub async fn generate(db: &DatabaseConnection, media: &Media, count: u64) -> any
     }
     generator.join().map_err(|_| anyhow::anyhow!("the article generator panicked"))?;
     sync_sequences(db).await?;
+    crate::services::changes::bump(db).await?;
     refresh_statistics(db).await?;
     bar.finish_and_clear();
     let secs = started.elapsed().as_secs_f64();

@@ -4,16 +4,37 @@
 
 use std::{sync::Weak, time::Duration};
 
+use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 
-use crate::{error::AppResult, state::AppState};
+use crate::{error::AppResult, sql::Sql, state::AppState};
 
 const POLL: Duration = Duration::from_secs(1);
 
 /// Marks a change; call inside the write's transaction.
 pub async fn bump<C: ConnectionTrait>(db: &C) -> AppResult<()> {
-    db.execute_unprepared("UPDATE content_state SET generation = generation + 1 WHERE id = 1").await?;
+    let mut sql = Sql::new(db.get_database_backend());
+    sql.push("UPDATE content_state SET generation = generation + 1, changed_at = ")
+        .bind(Utc::now())
+        .push(" WHERE id = 1");
+    db.execute_raw(sql.build()).await?;
     Ok(())
+}
+
+/// When public content last changed (to the second, as HTTP dates go); `None` before the
+/// first write through the API.
+pub async fn last_change<C: ConnectionTrait>(db: &C) -> AppResult<Option<DateTime<Utc>>> {
+    let row = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT changed_at FROM content_state WHERE id = 1",
+        ))
+        .await?;
+    let at = match row {
+        Some(row) => row.try_get::<Option<DateTime<Utc>>>("", "changed_at")?,
+        None => None,
+    };
+    Ok(at.and_then(|t| DateTime::from_timestamp(t.timestamp(), 0)))
 }
 
 async fn generation(db: &DatabaseConnection) -> Result<i64, sea_orm::DbErr> {
