@@ -7,6 +7,7 @@
 pub mod article;
 pub mod article_author;
 pub mod article_media;
+pub mod article_related;
 pub mod article_revision;
 pub mod article_slug;
 pub mod article_tag;

@@ -16,6 +16,7 @@ mod pagination;
 mod permissions;
 mod print;
 mod qr;
+mod related;
 mod search;
 mod startup;
 mod taxonomy;

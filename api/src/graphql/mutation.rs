@@ -68,6 +68,9 @@ pub struct ArticleInput {
     pub authors: Option<Vec<BylineInput>>,
     /// Tags in order.
     pub tag_ids: Option<Vec<ID>>,
+    /// Related articles to pin, in order (up to 20); `related` lists them first while they are
+    /// public and fills the rest by relevance.
+    pub related_ids: Option<Vec<ID>>,
     /// Where the news came from.
     pub source: MaybeUndefined<SourceInput>,
     /// `<title>` when not the headline, up to 120 characters.
@@ -121,6 +124,9 @@ impl ArticleInput {
         }
         if let Some(tags) = self.tag_ids {
             map.insert("tag_ids".into(), Value::Array(tags.iter().map(id_value).collect()));
+        }
+        if let Some(related) = self.related_ids {
+            map.insert("related_ids".into(), Value::Array(related.iter().map(id_value).collect()));
         }
         maybe(&mut map, "source", self.source, |s| json!({ "name": s.name, "url": s.url }));
         maybe(&mut map, "meta_title", self.meta_title, Value::from);

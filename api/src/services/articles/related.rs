@@ -1,15 +1,17 @@
-//! Related news ("Tin khác"): other public articles ranked by tags shared with the article
-//! (two points each) and the same category (one point), then by recency; the latest articles
+//! Related news ("Tin khác"): first the articles an editor pinned (in their order, while
+//! public), then other public articles ranked by tags shared with the article (two points
+//! each), a title sharing a two-word term with the article's title (two points, found through
+//! the search index) and the same category (one point), then by recency; the latest articles
 //! fill the list when few are alike. Never the article itself.
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use sea_orm::ConnectionTrait;
+use sea_orm::{ConnectionTrait, DbBackend};
 
 use super::doc;
 use crate::{
-    domain::slug::Slug,
+    domain::{search, slug::Slug},
     error::{AppError, AppResult},
     read_model::SummaryDoc,
     services::visibility::push_public,
@@ -49,12 +51,25 @@ struct Anchor {
     id: i64,
     category_id: i64,
     tag_ids: Vec<i64>,
+    /// Adjacent word pairs of the title, folded: Vietnamese terms are mostly two syllables.
+    title_pairs: Vec<[String; 2]>,
+}
+
+/// Title word pairs looked up per article.
+const MAX_TITLE_PAIRS: usize = 8;
+
+fn title_pairs(title: &str) -> Vec<[String; 2]> {
+    let words: Vec<String> = search::words(title).map(|w| w.folded).collect();
+    let mut pairs: Vec<[String; 2]> = words.windows(2).map(|w| [w[0].clone(), w[1].clone()]).collect();
+    pairs.dedup();
+    pairs.truncate(MAX_TITLE_PAIRS);
+    pairs
 }
 
 async fn anchors(state: &AppState, subject: Subject<'_>, now: DateTime<Utc>) -> AppResult<Vec<Anchor>> {
     let mut sql = Sql::new(state.db.get_database_backend());
     sql.push(
-        "SELECT a.id, a.category_id, t.tag_id FROM articles a LEFT JOIN article_tags t ON t.article_id = a.id WHERE ",
+        "SELECT a.id, a.category_id, a.title, t.tag_id FROM articles a LEFT JOIN article_tags t ON t.article_id = a.id WHERE ",
     );
     match subject {
         Subject::Slug(slug) => sql.push("a.slug = ").bind(slug),
@@ -73,13 +88,45 @@ async fn anchors(state: &AppState, subject: Subject<'_>, now: DateTime<Utc>) -> 
                 id,
                 category_id: row.try_get("", "category_id")?,
                 tag_ids: tag.into_iter().collect(),
+                title_pairs: title_pairs(&row.try_get::<String>("", "title")?),
             }),
         }
     }
     Ok(anchors)
 }
 
-fn push_ranked(sql: &mut Sql, k: usize, anchor: &Anchor, limit: u64, now: DateTime<Utc>) {
+/// Appends a candidate arm: recent public-or-scheduled articles whose title shares a word
+/// pair with the anchor's.
+fn push_title_arm(sql: &mut Sql, anchor: &Anchor) {
+    if anchor.title_pairs.is_empty() {
+        return;
+    }
+    match sql.backend() {
+        DbBackend::Postgres => {
+            let query = anchor
+                .title_pairs
+                .iter()
+                .map(|[a, b]| format!("('{a}':A <-> '{b}':A)"))
+                .collect::<Vec<_>>()
+                .join(" | ");
+            sql.push("SELECT x.id, 2 AS points FROM (SELECT d.article_id AS id FROM search_docs d WHERE d.folded @@ to_tsquery('simple', ")
+                .bind(query)
+                .push(") ORDER BY d.doc_key DESC LIMIT ");
+        }
+        _ => {
+            let query = anchor.title_pairs.iter().map(|[a, b]| format!("\"{a} {b}\"")).collect::<Vec<_>>().join(" OR ");
+            sql.push(
+                "SELECT x.id, 2 AS points FROM (SELECT d.article_id AS id FROM search_fts \
+                 JOIN search_docs d ON d.doc_key = search_fts.rowid WHERE search_fts MATCH ",
+            )
+            .bind(format!("{{title_f}} : ({query})"))
+            .push(" ORDER BY search_fts.rowid DESC LIMIT ");
+        }
+    }
+    sql.bind(CANDIDATES).push(") x UNION ALL ");
+}
+
+fn push_ranked(sql: &mut Sql, k: usize, anchor: &Anchor, pinned: &[i64], limit: u64, now: DateTime<Utc>) {
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
     sql.push("SELECT * FROM (SELECT ").push(&k.to_string()).push(
         " AS k, ranked.score AS score, r.summary_doc FROM articles r JOIN (SELECT c.id, SUM(c.points) AS score FROM (",
@@ -91,6 +138,7 @@ fn push_ranked(sql: &mut Sql, k: usize, anchor: &Anchor, limit: u64, now: DateTi
             .bind(CANDIDATES)
             .push(") x UNION ALL ");
     }
+    push_title_arm(sql, anchor);
     sql.push("SELECT f.id, 0 AS points FROM (SELECT a.id FROM articles a WHERE ");
     push_public(sql, "a", now);
     sql.push(" ORDER BY a.published_at DESC, a.id DESC LIMIT ").bind(limit + 1).push(") f UNION ALL ");
@@ -103,6 +151,9 @@ fn push_ranked(sql: &mut Sql, k: usize, anchor: &Anchor, limit: u64, now: DateTi
         .push(") s) c GROUP BY c.id) ranked ON ranked.id = r.id WHERE r.id <> ")
         .bind(anchor.id)
         .push(" AND ");
+    if !pinned.is_empty() {
+        sql.push("r.id NOT IN ").bind_list(pinned.iter().copied()).push(" AND ");
+    }
     push_public(sql, "r", now);
     sql.push(" ORDER BY ranked.score DESC, r.published_at DESC, r.id DESC LIMIT ")
         .bind(limit)
@@ -120,19 +171,30 @@ async fn related_for(
     if anchors.is_empty() {
         return Ok(HashMap::new());
     }
+    let mut pins = pinned(state, &anchors, limit, now).await?;
     let mut sql = Sql::new(state.db.get_database_backend());
+    let mut arms = 0;
     for (k, anchor) in anchors.iter().enumerate() {
-        if k > 0 {
+        let chosen = pins.get(&anchor.id).map(Vec::as_slice).unwrap_or_default();
+        let room = limit.saturating_sub(chosen.len() as u64);
+        if room == 0 {
+            continue;
+        }
+        if arms > 0 {
             sql.push(" UNION ALL ");
         }
-        push_ranked(&mut sql, k, anchor, limit, now);
+        arms += 1;
+        let ids: Vec<i64> = chosen.iter().map(|d| d.id).collect();
+        push_ranked(&mut sql, k, anchor, &ids, room, now);
     }
     let mut grouped: Vec<Vec<(i64, SummaryDoc)>> = anchors.iter().map(|_| Vec::new()).collect();
-    for row in state.db.query_all_raw(sql.build()).await? {
-        let k = usize::try_from(row.try_get::<i32>("", "k")?).unwrap_or(usize::MAX);
-        let score = row.try_get::<i64>("", "score")?;
-        if let Some(group) = grouped.get_mut(k) {
-            group.push((score, doc(&row, "summary_doc")?));
+    if arms > 0 {
+        for row in state.db.query_all_raw(sql.build()).await? {
+            let k = usize::try_from(row.try_get::<i32>("", "k")?).unwrap_or(usize::MAX);
+            let score = row.try_get::<i64>("", "score")?;
+            if let Some(group) = grouped.get_mut(k) {
+                group.push((score, doc(&row, "summary_doc")?));
+            }
         }
     }
     let presenter = &state.snapshot().presenter;
@@ -142,9 +204,42 @@ async fn related_for(
         .map(|(anchor, mut items)| {
             // UNION ALL keeps no order across arms; restore the ranking within each list.
             items.sort_by(|(sa, a), (sb, b)| (sb, b.published_at, b.id).cmp(&(sa, a.published_at, a.id)));
-            (anchor.id, items.into_iter().map(|(_, d)| presenter.summary(d)).collect())
+            let list = pins
+                .remove(&anchor.id)
+                .unwrap_or_default()
+                .into_iter()
+                .chain(items.into_iter().map(|(_, d)| d))
+                .map(|d| presenter.summary(d))
+                .collect();
+            (anchor.id, list)
         })
         .collect())
+}
+
+/// The public articles pinned on each anchor, in the editor's order, at most `limit` each.
+async fn pinned(
+    state: &AppState,
+    anchors: &[Anchor],
+    limit: u64,
+    now: DateTime<Utc>,
+) -> AppResult<HashMap<i64, Vec<SummaryDoc>>> {
+    let mut sql = Sql::new(state.db.get_database_backend());
+    sql.push(
+        "SELECT p.article_id AS anchor, r.summary_doc FROM article_related p JOIN articles r ON r.id = p.related_id \
+         WHERE p.article_id IN ",
+    )
+    .bind_list(anchors.iter().map(|a| a.id))
+    .push(" AND ");
+    push_public(&mut sql, "r", now);
+    sql.push(" ORDER BY p.article_id, p.position");
+    let mut pins: HashMap<i64, Vec<SummaryDoc>> = HashMap::new();
+    for row in state.db.query_all_raw(sql.build()).await? {
+        let list = pins.entry(row.try_get("", "anchor")?).or_default();
+        if (list.len() as u64) < limit {
+            list.push(doc(&row, "summary_doc")?);
+        }
+    }
+    Ok(pins)
 }
 
 /// Related news of the public article `slug`.

@@ -3,11 +3,13 @@
 //! its first statement takes the write lock, so concurrent writers queue and the version
 //! check decides which of two edits of the same version wins.
 
-use bantin_entity::{article, article_author, article_media, article_slug, article_tag, author, category, media, tag};
+use bantin_entity::{
+    article, article_author, article_media, article_related, article_slug, article_tag, author, category, media, tag,
+};
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
-    TransactionTrait,
+    QuerySelect, TransactionTrait,
 };
 use serde_json::{Map, Value, json};
 
@@ -63,6 +65,14 @@ pub async fn content_of<C: ConnectionTrait>(db: &C, row: &article::Model) -> App
         .into_iter()
         .map(|t| t.tag_id)
         .collect();
+    let related_ids = article_related::Entity::find()
+        .filter(article_related::Column::ArticleId.eq(row.id))
+        .order_by_asc(article_related::Column::Position)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| r.related_id)
+        .collect();
     Ok(ArticleContent {
         title: row.title.clone(),
         slug: row.slug.clone(),
@@ -74,6 +84,7 @@ pub async fn content_of<C: ConnectionTrait>(db: &C, row: &article::Model) -> App
         social_image_id: row.social_image_id,
         authors,
         tag_ids,
+        related_ids,
         source: row.source_name.clone().map(|name| crate::read_model::Source { name, url: row.source_url.clone() }),
         meta_title: row.meta_title.clone(),
         meta_description: row.meta_description.clone(),
@@ -116,6 +127,18 @@ async fn check_references<C: ConnectionTrait>(db: &C, content: &ArticleContent) 
     for (i, id) in content.tag_ids.iter().enumerate() {
         if !known.contains(id) {
             errors.push(FieldError { field: format!("tag_ids[{i}]"), message: format!("no tag has id {id}") });
+        }
+    }
+    let known: Vec<i64> = article::Entity::find()
+        .select_only()
+        .column(article::Column::Id)
+        .filter(article::Column::Id.is_in(content.related_ids.clone()))
+        .into_tuple::<i64>()
+        .all(db)
+        .await?;
+    for (i, id) in content.related_ids.iter().enumerate() {
+        if !known.contains(id) {
+            errors.push(FieldError { field: format!("related_ids[{i}]"), message: format!("no article has id {id}") });
         }
     }
     let known: Vec<i64> = media::Entity::find()
@@ -214,6 +237,9 @@ async fn prepare<C: ConnectionTrait>(
             errors.push(error);
         }
     }
+    if let Some(i) = id.and_then(|id| parsed.related_ids.iter().position(|r| *r == id)) {
+        errors.push(FieldError { field: format!("related_ids[{i}]"), message: "cannot be the article itself".into() });
+    }
     let mut next = match finished {
         Some(content) if errors.is_empty() => content,
         _ => return Err(AppError::invalid_fields(errors)),
@@ -229,6 +255,18 @@ async fn write_content(txn: &DatabaseTransaction, id: i64, content: &ArticleCont
     article_author::Entity::delete_many().filter(article_author::Column::ArticleId.eq(id)).exec(txn).await?;
     article_tag::Entity::delete_many().filter(article_tag::Column::ArticleId.eq(id)).exec(txn).await?;
     article_media::Entity::delete_many().filter(article_media::Column::ArticleId.eq(id)).exec(txn).await?;
+    article_related::Entity::delete_many().filter(article_related::Column::ArticleId.eq(id)).exec(txn).await?;
+    if !content.related_ids.is_empty() {
+        article_related::Entity::insert_many(content.related_ids.iter().enumerate().map(|(i, r)| {
+            article_related::ActiveModel {
+                article_id: Set(id),
+                position: Set(i32::try_from(i).unwrap_or(i32::MAX)),
+                related_id: Set(*r),
+            }
+        }))
+        .exec(txn)
+        .await?;
+    }
     if !content.authors.is_empty() {
         article_author::Entity::insert_many(content.authors.iter().enumerate().map(|(i, b)| {
             article_author::ActiveModel {

@@ -24,6 +24,8 @@ const MAX_BLOCKS: usize = 500;
 const MAX_BLOCK_TEXT: usize = 20_000;
 const MAX_AUTHORS: usize = 20;
 const MAX_TAGS: usize = 30;
+/// Pinned related articles; related news never lists more than 20.
+const MAX_RELATED_PINS: usize = 20;
 
 /// One byline of an article as an editor writes it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -50,6 +52,10 @@ pub struct ArticleContent {
     pub social_image_id: Option<i64>,
     pub authors: Vec<BylineInput>,
     pub tag_ids: Vec<i64>,
+    /// Related articles pinned by an editor, in order: they open the article's related news
+    /// (while public), and the rest of the list is filled by relevance.
+    #[serde(default)]
+    pub related_ids: Vec<i64>,
     pub source: Option<Source>,
     pub meta_title: Option<String>,
     pub meta_description: Option<String>,
@@ -74,6 +80,7 @@ pub fn changed_fields(before: &ArticleContent, after: &ArticleContent) -> Vec<&'
         social_image_id,
         authors,
         tag_ids,
+        related_ids,
         source,
         meta_title,
         meta_description,
@@ -179,8 +186,13 @@ pub fn apply(content: &mut ArticleContent, patch: &Map<String, Value>) -> Result
                 }
             }
             "tag_ids" => {
-                if let Some(v) = tag_ids(e, value) {
+                if let Some(v) = id_list(e, key, "tag", value) {
                     content.tag_ids = v;
+                }
+            }
+            "related_ids" => {
+                if let Some(v) = id_list(e, key, "article", value) {
+                    content.related_ids = v;
                 }
             }
             "source" => {
@@ -263,13 +275,13 @@ fn bylines(errors: &mut Errors, value: &Value) -> Option<Vec<BylineInput>> {
     (errors.0.len() == before).then_some(out)
 }
 
-fn tag_ids(errors: &mut Errors, value: &Value) -> Option<Vec<i64>> {
+fn id_list(errors: &mut Errors, field: &str, what: &str, value: &Value) -> Option<Vec<i64>> {
     let Some(items) = value.as_array() else {
-        errors.add("tag_ids", "must be a list of tag ids");
+        errors.add(field, format!("must be a list of {what} ids"));
         return None;
     };
     let before = errors.0.len();
-    let ids: Vec<i64> = items.iter().enumerate().filter_map(|(i, v)| id(errors, &format!("tag_ids[{i}]"), v)).collect();
+    let ids: Vec<i64> = items.iter().enumerate().filter_map(|(i, v)| id(errors, &format!("{field}[{i}]"), v)).collect();
     (errors.0.len() == before).then_some(ids)
 }
 
@@ -412,6 +424,15 @@ pub fn finish(mut content: ArticleContent) -> Result<ArticleContent, Vec<FieldEr
     for (i, tag) in content.tag_ids.iter().enumerate() {
         if !seen.insert(*tag) {
             errors.add(format!("tag_ids[{i}]"), "appears twice");
+        }
+    }
+    if content.related_ids.len() > MAX_RELATED_PINS {
+        errors.add("related_ids", format!("must have at most {MAX_RELATED_PINS} articles"));
+    }
+    let mut seen = HashSet::new();
+    for (i, related) in content.related_ids.iter().enumerate() {
+        if !seen.insert(*related) {
+            errors.add(format!("related_ids[{i}]"), "appears twice");
         }
     }
     if let Some(source) = &content.source {

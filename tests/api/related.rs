@@ -1,0 +1,135 @@
+//! Related news, version 2: pinned articles first, then relevance (tags, a shared title term,
+//! category) with recency as the tie-break, the same through REST and GraphQL.
+
+use bantin_e2e::{Account, TestApp, spawn_app};
+use serde_json::{Value, json};
+
+/// Publishes an article; returns its id and slug.
+async fn publish(app: &TestApp, editor: &Account, fields: Value, at: &str) -> (i64, String) {
+    let created = app.create_article(&editor.token, fields).await;
+    let id = created["id"].as_i64().expect("id");
+    let reply = app
+        .send(
+            "POST",
+            &format!("/api/v1/articles/{id}/publish"),
+            Some(&editor.token),
+            Some(json!({ "published_at": at })),
+            &[],
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    (id, created["slug"].as_str().expect("slug").to_owned())
+}
+
+async fn edit(app: &TestApp, editor: &Account, id: i64, patch: Value) -> bantin_e2e::Reply {
+    let current = app.send("GET", &format!("/api/v1/articles/{id}"), Some(&editor.token), None, &[]).await;
+    app.send(
+        "PATCH",
+        &format!("/api/v1/articles/{id}"),
+        Some(&editor.token),
+        Some(patch),
+        &[("if-match", current.header("etag").expect("etag"))],
+    )
+    .await
+}
+
+async fn related(app: &TestApp, slug: &str) -> Vec<String> {
+    let list = app.get_json(&format!("/api/v1/articles/{slug}/related?limit=10")).await;
+    list.as_array().expect("list").iter().map(|a| a["slug"].as_str().expect("slug").to_owned()).collect()
+}
+
+#[tokio::test]
+async fn pinned_articles_come_first_in_order_and_only_while_public() {
+    let app = spawn_app().await;
+    let editor = app.account("editor").await;
+    let ids = app.demo_ids().await;
+    let fields =
+        |title: &str| json!({ "title": title, "category_id": ids.category, "authors": [{ "author_id": ids.author }] });
+    let (a, a_slug) = publish(&app, &editor, fields("Bài chính về giao thông"), "2025-05-01T08:00:00+07:00").await;
+    let (b, b_slug) = publish(&app, &editor, fields("Bài cũ thứ nhất"), "2019-01-01T08:00:00+07:00").await;
+    let (c, c_slug) = publish(&app, &editor, fields("Bài cũ thứ hai"), "2019-02-01T08:00:00+07:00").await;
+
+    let reply = edit(&app, &editor, a, json!({ "related_ids": [c, b] })).await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    assert_eq!(reply.json()["editorial"]["content"]["related_ids"], json!([c, b]));
+    let list = related(&app, &a_slug).await;
+    assert_eq!(list[..2], [c_slug.clone(), b_slug.clone()], "pins first, in the editor's order");
+    assert_eq!(list.len(), 10, "the rest filled automatically");
+    assert_eq!(list.iter().filter(|s| **s == b_slug || **s == c_slug).count(), 2, "no pin listed twice");
+
+    let data = app
+        .graphql_data(
+            "query($s: String!) { article(slug: $s) { related(first: 10) { slug } } }",
+            json!({ "s": a_slug }),
+        )
+        .await;
+    let through_graphql: Vec<&str> = data["article"]["related"]
+        .as_array()
+        .expect("related")
+        .iter()
+        .map(|r| r["slug"].as_str().expect("slug"))
+        .collect();
+    assert_eq!(through_graphql, list, "REST and GraphQL serve the same list");
+
+    let unpublished =
+        app.send("POST", &format!("/api/v1/articles/{c}/unpublish"), Some(&editor.token), None, &[]).await;
+    assert_eq!(unpublished.status, 200);
+    let list = related(&app, &a_slug).await;
+    assert_eq!(list[0], b_slug, "an unpublished pin drops out");
+    assert!(!list.contains(&c_slug));
+    let short = app.get_json(&format!("/api/v1/articles/{a_slug}/related?limit=1")).await;
+    assert_eq!(short[0]["slug"], b_slug.as_str());
+}
+
+#[tokio::test]
+async fn pins_are_validated_by_field() {
+    let app = spawn_app().await;
+    let editor = app.account("editor").await;
+    let ids = app.demo_ids().await;
+    let (a, _) = publish(
+        &app,
+        &editor,
+        json!({ "title": "Bài có tin liên quan", "category_id": ids.category, "authors": [{ "author_id": ids.author }] }),
+        "2025-05-01T08:00:00+07:00",
+    )
+    .await;
+    for (patch, field) in [
+        (json!({ "related_ids": [a] }), "related_ids[0]"),
+        (json!({ "related_ids": [1, 999_999] }), "related_ids[1]"),
+        (json!({ "related_ids": [1, 1] }), "related_ids[1]"),
+        (json!({ "related_ids": "1,2" }), "related_ids"),
+        (json!({ "related_ids": [1, "x"] }), "related_ids[1]"),
+        (json!({ "related_ids": (1..=21).collect::<Vec<i64>>() }), "related_ids"),
+    ] {
+        let reply = edit(&app, &editor, a, patch.clone()).await;
+        assert_eq!(reply.status, 422, "{patch}: {}", reply.body);
+        let problem = reply.json();
+        let fields: Vec<&str> =
+            problem["errors"].as_array().expect("errors").iter().map(|e| e["field"].as_str().expect("field")).collect();
+        assert!(fields.contains(&field), "{patch}: {fields:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_shared_title_term_outranks_the_same_category() {
+    let app = spawn_app().await;
+    let editor = app.account("editor").await;
+    let ids = app.demo_ids().await;
+    let other_category = app
+        .get_json("/api/v1/categories")
+        .await
+        .as_array()
+        .expect("tree")
+        .iter()
+        .map(|c| c["id"].as_i64().expect("id"))
+        .find(|id| *id != ids.category)
+        .expect("another category");
+    let article = |title: &str, category: i64| json!({ "title": title, "category_id": category, "authors": [{ "author_id": ids.author }] });
+    let (_, anchor) =
+        publish(&app, &editor, article("Sửa chữa mặt cầu Tràng Kênh", ids.category), "2025-06-01T08:00:00+07:00").await;
+    let (_, alike) =
+        publish(&app, &editor, article("Cầu Tràng Kênh thông xe trở lại", other_category), "2018-03-01T08:00:00+07:00")
+            .await;
+    let list = related(&app, &anchor).await;
+    assert_eq!(list[0], alike, "{list:?}");
+}
