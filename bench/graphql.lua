@@ -12,3 +12,7 @@ request = function()
   i = i % #bodies + 1
   return wrk.format("POST", "/graphql", nil, bodies[i])
 end
+
+done = function(summary, latency, requests)
+  io.write(string.format("P95 %.2fms\n", latency:percentile(95) / 1000))
+end

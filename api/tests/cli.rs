@@ -105,12 +105,15 @@ async fn search_reindex_rebuilds_the_index_from_the_articles() {
             row.try_get::<i64>("", "n").expect("count")
         }
     };
-    let lookup = "SELECT COUNT(*) AS n FROM search_fts WHERE search_fts MATCH '{title_f} : (\"le\" AND \"chan\")'";
+    let lookup = "SELECT COUNT(*) AS n FROM search_titles WHERE search_titles MATCH '{title_f} : (\"le\" AND \"chan\")'";
     let before = matches(lookup).await;
     assert!(before >= 2, "seeding indexed the demo articles");
-    db.execute_unprepared("DELETE FROM search_docs; INSERT INTO search_fts (search_fts) VALUES ('delete-all')")
-        .await
-        .expect("emptied");
+    db.execute_unprepared(
+        "DELETE FROM search_docs; INSERT INTO search_fts (search_fts) VALUES ('delete-all'); \
+         INSERT INTO search_titles (search_titles) VALUES ('delete-all')",
+    )
+    .await
+    .expect("emptied");
     assert_eq!(matches(lookup).await, 0);
 
     let out = bantin(dir.path(), "320", &["search", "reindex"]);

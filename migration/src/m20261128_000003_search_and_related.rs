@@ -3,9 +3,10 @@
 //! `search_docs` has one row per article that is or may become public (published or scheduled,
 //! not in the trash): its plain body text for snippets and `doc_key`, an ordering key that
 //! grows with the publication time, so the newest matches come first straight from the index.
-//! SQLite matches through the contentless FTS5 table `search_fts` (rowid = `doc_key`), with the
-//! title and body in two spellings each, folded and exact; PostgreSQL keeps the same words in
-//! two `tsvector` columns (title words weighted `A`) with GIN indexes.
+//! Words are kept in two spellings, folded and exact. SQLite matches through contentless FTS5
+//! tables keyed by `doc_key`: `search_fts` (title and body) and `search_titles` (titles alone,
+//! so a title-only match never walks the postings of body text). PostgreSQL keeps the same
+//! words in `tsvector` columns, whole text and title, with GIN indexes.
 //!
 //! `article_related` holds the related articles an editor pinned, in order.
 //!
@@ -28,10 +29,14 @@ impl MigrationTrait for Migration {
                         doc_key BIGINT NOT NULL UNIQUE,
                         body_text TEXT NOT NULL,
                         folded TSVECTOR NOT NULL,
-                        exact TSVECTOR NOT NULL
+                        exact TSVECTOR NOT NULL,
+                        title_folded TSVECTOR NOT NULL,
+                        title_exact TSVECTOR NOT NULL
                     );
                     CREATE INDEX search_docs_folded ON search_docs USING GIN (folded);
-                    CREATE INDEX search_docs_exact ON search_docs USING GIN (exact);",
+                    CREATE INDEX search_docs_exact ON search_docs USING GIN (exact);
+                    CREATE INDEX search_docs_title_folded ON search_docs USING GIN (title_folded);
+                    CREATE INDEX search_docs_title_exact ON search_docs USING GIN (title_exact);",
                 )
                 .await?;
             }
@@ -44,6 +49,11 @@ impl MigrationTrait for Migration {
                     );
                     CREATE VIRTUAL TABLE search_fts USING fts5(
                         title_f, body_f, title_e, body_e,
+                        content = '', contentless_delete = 1,
+                        tokenize = 'unicode61 remove_diacritics 0', prefix = '2 3'
+                    );
+                    CREATE VIRTUAL TABLE search_titles USING fts5(
+                        title_f, title_e,
                         content = '', contentless_delete = 1,
                         tokenize = 'unicode61 remove_diacritics 0', prefix = '2 3'
                     );",
@@ -91,7 +101,7 @@ impl MigrationTrait for Migration {
         manager.drop_table(Table::drop().table("article_related").take()).await?;
         let db = manager.get_connection();
         if manager.get_database_backend() != DbBackend::Postgres {
-            db.execute_unprepared("DROP TABLE search_fts").await?;
+            db.execute_unprepared("DROP TABLE search_fts; DROP TABLE search_titles").await?;
         }
         db.execute_unprepared("DROP TABLE search_docs").await?;
         Ok(())

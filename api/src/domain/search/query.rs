@@ -128,26 +128,17 @@ impl SearchQuery {
         format!("{{{}}} : ({body})", columns.join(" "))
     }
 
-    /// A PostgreSQL `tsquery` text; `weight` restricts every word to one weight class
-    /// (`A` marks title words in the index).
-    pub fn tsquery(&self, spelling: Spelling, weight: Option<char>) -> String {
-        let label = |prefix: bool| match (prefix, weight) {
-            (false, None) => String::new(),
-            (true, None) => ":*".to_owned(),
-            (false, Some(w)) => format!(":{w}"),
-            (true, Some(w)) => format!(":*{w}"),
-        };
+    /// A PostgreSQL `tsquery` text.
+    pub fn tsquery(&self, spelling: Spelling) -> String {
         self.clauses
             .iter()
             .map(|clause| match clause {
-                Clause::Word { word, prefix } => format!("'{}'{}", word.spelled(spelling), label(*prefix)),
+                Clause::Word { word, prefix } => {
+                    format!("'{}'{}", word.spelled(spelling), if *prefix { ":*" } else { "" })
+                }
                 Clause::Phrase(words) => format!(
                     "({})",
-                    words
-                        .iter()
-                        .map(|w| format!("'{}'{}", w.spelled(spelling), label(false)))
-                        .collect::<Vec<_>>()
-                        .join(" <-> ")
+                    words.iter().map(|w| format!("'{}'", w.spelled(spelling))).collect::<Vec<_>>().join(" <-> ")
                 ),
             })
             .collect::<Vec<_>>()
@@ -197,15 +188,15 @@ mod tests {
     fn back_end_expressions_use_each_spelling() {
         let q = SearchQuery::parse("\"nghị quyết\" Hà").expect("query");
         assert_eq!(q.fts5(&["title_f", "body_f"], Spelling::Folded), "{title_f body_f} : (\"nghi quyet\" AND \"ha\"*)");
-        assert_eq!(q.tsquery(Spelling::Exact, Some('A')), "('nghị':A <-> 'quyết':A) & 'hà':*A");
-        assert_eq!(q.tsquery(Spelling::Folded, None), "('nghi' <-> 'quyet') & 'ha':*");
+        assert_eq!(q.tsquery(Spelling::Exact), "('nghị' <-> 'quyết') & 'hà':*");
+        assert_eq!(q.tsquery(Spelling::Folded), "('nghi' <-> 'quyet') & 'ha':*");
     }
 
     proptest! {
         #[test]
         fn any_input_parses_or_is_refused_without_panicking(raw in "\\PC{0,300}") {
             if let Ok(q) = SearchQuery::parse(&raw) {
-                for expr in [q.fts5(&["c"], Spelling::Exact), q.tsquery(Spelling::Folded, Some('A'))] {
+                for expr in [q.fts5(&["c"], Spelling::Exact), q.tsquery(Spelling::Folded)] {
                     let words = expr.chars().filter(|c| c.is_alphanumeric()).count();
                     prop_assert!(words > 0);
                 }
@@ -222,8 +213,8 @@ mod tests {
         fn accents_case_and_form_do_not_change_the_folded_query(raw in "[a-zA-Zàáạảãâầấậẩẫăằắặẳẵđêềếệểễôồốộổỗơờớợởỡư ]{1,40}") {
             use unicode_normalization::UnicodeNormalization;
             let nfd: String = raw.nfd().collect();
-            let a = SearchQuery::parse(&raw).map(|q| q.tsquery(Spelling::Folded, None));
-            let b = SearchQuery::parse(&nfd.to_uppercase()).map(|q| q.tsquery(Spelling::Folded, None));
+            let a = SearchQuery::parse(&raw).map(|q| q.tsquery(Spelling::Folded));
+            let b = SearchQuery::parse(&nfd.to_uppercase()).map(|q| q.tsquery(Spelling::Folded));
             prop_assert_eq!(a, b);
         }
     }

@@ -103,24 +103,20 @@ fn push_title_arm(sql: &mut Sql, anchor: &Anchor) {
     }
     match sql.backend() {
         DbBackend::Postgres => {
-            let query = anchor
-                .title_pairs
-                .iter()
-                .map(|[a, b]| format!("('{a}':A <-> '{b}':A)"))
-                .collect::<Vec<_>>()
-                .join(" | ");
-            sql.push("SELECT x.id, 2 AS points FROM (SELECT d.article_id AS id FROM search_docs d WHERE d.folded @@ to_tsquery('simple', ")
+            let query =
+                anchor.title_pairs.iter().map(|[a, b]| format!("('{a}' <-> '{b}')")).collect::<Vec<_>>().join(" | ");
+            sql.push("SELECT x.id, 2 AS points FROM (SELECT d.article_id AS id FROM search_docs d WHERE d.title_folded @@ to_tsquery('simple', ")
                 .bind(query)
                 .push(") ORDER BY d.doc_key DESC LIMIT ");
         }
         _ => {
             let query = anchor.title_pairs.iter().map(|[a, b]| format!("\"{a} {b}\"")).collect::<Vec<_>>().join(" OR ");
             sql.push(
-                "SELECT x.id, 2 AS points FROM (SELECT d.article_id AS id FROM search_fts \
-                 JOIN search_docs d ON d.doc_key = search_fts.rowid WHERE search_fts MATCH ",
+                "SELECT x.id, 2 AS points FROM (SELECT d.article_id AS id FROM search_titles \
+                 JOIN search_docs d ON d.doc_key = search_titles.rowid WHERE search_titles MATCH ",
             )
             .bind(format!("{{title_f}} : ({query})"))
-            .push(" ORDER BY search_fts.rowid DESC LIMIT ");
+            .push(" ORDER BY search_titles.rowid DESC LIMIT ");
         }
     }
     sql.bind(CANDIDATES).push(") x UNION ALL ");

@@ -19,6 +19,9 @@ use crate::{
 /// Articles per statement.
 const CHUNK: usize = 100;
 
+/// SQLite's full-text tables, both keyed by `doc_key`.
+const FTS_TABLES: [&str; 2] = ["search_fts", "search_titles"];
+
 /// What the index keeps of one article.
 struct Entry {
     article_id: i64,
@@ -88,11 +91,15 @@ pub async fn index<C: ConnectionTrait>(db: &C, ids: &[i64]) -> AppResult<()> {
 async fn remove<C: ConnectionTrait>(db: &C, ids: &[i64]) -> AppResult<()> {
     let backend = db.get_database_backend();
     if backend != DbBackend::Postgres {
-        let mut sql = Sql::new(backend);
-        sql.push("DELETE FROM search_fts WHERE rowid IN (SELECT doc_key FROM search_docs WHERE article_id IN ")
-            .bind_list(ids.iter().copied())
-            .push(")");
-        db.execute_raw(sql.build()).await?;
+        for table in FTS_TABLES {
+            let mut sql = Sql::new(backend);
+            sql.push("DELETE FROM ")
+                .push(table)
+                .push(" WHERE rowid IN (SELECT doc_key FROM search_docs WHERE article_id IN ")
+                .bind_list(ids.iter().copied())
+                .push(")");
+            db.execute_raw(sql.build()).await?;
+        }
     }
     let mut sql = Sql::new(backend);
     sql.push("DELETE FROM search_docs WHERE article_id IN ").bind_list(ids.iter().copied());
@@ -108,21 +115,33 @@ async fn insert<C: ConnectionTrait>(db: &C, entries: &[Entry]) -> AppResult<()> 
     let mut sql = Sql::new(backend);
     match backend {
         DbBackend::Postgres => {
-            sql.push("INSERT INTO search_docs (article_id, doc_key, body_text, folded, exact) VALUES ");
+            sql.push(
+                "INSERT INTO search_docs (article_id, doc_key, body_text, folded, exact, title_folded, title_exact) \
+                 SELECT v.id, v.doc_key, v.body_text, to_tsvector('simple', v.tf) || to_tsvector('simple', v.bf), \
+                 to_tsvector('simple', v.te) || to_tsvector('simple', v.be), to_tsvector('simple', v.tf), \
+                 to_tsvector('simple', v.te) FROM (VALUES ",
+            );
             for (i, e) in entries.iter().enumerate() {
                 if i > 0 {
                     sql.push(", ");
                 }
-                sql.push("(").bind(e.article_id).push(", ").bind(e.doc_key).push(", ").bind(e.body_text.as_str());
-                for (title, body) in [(&e.title.folded, &e.body.folded), (&e.title.exact, &e.body.exact)] {
-                    sql.push(", setweight(to_tsvector('simple', ")
-                        .bind(title.as_str())
-                        .push("), 'A') || setweight(to_tsvector('simple', ")
-                        .bind(body.as_str())
-                        .push("), 'B')");
-                }
-                sql.push(")");
+                sql.push("(")
+                    .bind(e.article_id)
+                    .push(", ")
+                    .bind(e.doc_key)
+                    .push(", ")
+                    .bind(e.body_text.as_str())
+                    .push(", ")
+                    .bind(e.title.folded.as_str())
+                    .push(", ")
+                    .bind(e.body.folded.as_str())
+                    .push(", ")
+                    .bind(e.title.exact.as_str())
+                    .push(", ")
+                    .bind(e.body.exact.as_str())
+                    .push(")");
             }
+            sql.push(") AS v (id, doc_key, body_text, tf, bf, te, be)");
             db.execute_raw(sql.build()).await?;
         }
         _ => {
@@ -159,6 +178,21 @@ async fn insert<C: ConnectionTrait>(db: &C, entries: &[Entry]) -> AppResult<()> 
                     .push(")");
             }
             db.execute_raw(sql.build()).await?;
+            let mut sql = Sql::new(backend);
+            sql.push("INSERT INTO search_titles (rowid, title_f, title_e) VALUES ");
+            for (i, e) in entries.iter().enumerate() {
+                if i > 0 {
+                    sql.push(", ");
+                }
+                sql.push("(")
+                    .bind(e.doc_key)
+                    .push(", ")
+                    .bind(e.title.folded.as_str())
+                    .push(", ")
+                    .bind(e.title.exact.as_str())
+                    .push(")");
+            }
+            db.execute_raw(sql.build()).await?;
         }
     }
     Ok(())
@@ -169,7 +203,9 @@ async fn insert<C: ConnectionTrait>(db: &C, entries: &[Entry]) -> AppResult<()> 
 pub async fn reindex(db: &DatabaseConnection) -> AppResult<u64> {
     let txn = db.begin().await?;
     if txn.get_database_backend() != DbBackend::Postgres {
-        txn.execute_unprepared("INSERT INTO search_fts (search_fts) VALUES ('delete-all')").await?;
+        for table in FTS_TABLES {
+            txn.execute_unprepared(&format!("INSERT INTO {table} ({table}) VALUES ('delete-all')")).await?;
+        }
     }
     txn.execute_unprepared("DELETE FROM search_docs").await?;
     let ids: Vec<i64> =

@@ -110,26 +110,34 @@ fn push_tier(sql: &mut Sql, query: &SearchQuery, tier: usize, filter: &Resolved,
     let (spelling, title_only) = TIERS[tier];
     match sql.backend() {
         DbBackend::Postgres => {
-            let column = if spelling == Spelling::Exact { "d.exact" } else { "d.folded" };
+            let column = match (spelling, title_only) {
+                (Spelling::Exact, true) => "d.title_exact",
+                (Spelling::Exact, false) => "d.exact",
+                (Spelling::Folded, true) => "d.title_folded",
+                (Spelling::Folded, false) => "d.folded",
+            };
             sql.push(" FROM search_docs d JOIN articles a ON a.id = d.article_id WHERE ")
                 .push(column)
                 .push(" @@ to_tsquery('simple', ")
-                .bind(query.tsquery(spelling, title_only.then_some('A')))
+                .bind(query.tsquery(spelling))
                 .push(") AND ");
         }
         _ => {
-            let columns: &[&str] = match (spelling, title_only) {
-                (Spelling::Exact, true) => &["title_e"],
-                (Spelling::Exact, false) => &["title_e", "body_e"],
-                (Spelling::Folded, true) => &["title_f"],
-                (Spelling::Folded, false) => &["title_f", "body_f"],
+            let (table, columns): (&str, &[&str]) = match (spelling, title_only) {
+                (Spelling::Exact, true) => ("search_titles", &["title_e"]),
+                (Spelling::Exact, false) => ("search_fts", &["title_e", "body_e"]),
+                (Spelling::Folded, true) => ("search_titles", &["title_f"]),
+                (Spelling::Folded, false) => ("search_fts", &["title_f", "body_f"]),
             };
-            sql.push(
-                " FROM search_fts JOIN search_docs d ON d.doc_key = search_fts.rowid \
-                 JOIN articles a ON a.id = d.article_id WHERE search_fts MATCH ",
-            )
-            .bind(query.fts5(columns, spelling))
-            .push(" AND ");
+            sql.push(" FROM ")
+                .push(table)
+                .push(" JOIN search_docs d ON d.doc_key = ")
+                .push(table)
+                .push(".rowid JOIN articles a ON a.id = d.article_id WHERE ")
+                .push(table)
+                .push(" MATCH ")
+                .bind(query.fts5(columns, spelling))
+                .push(" AND ");
         }
     }
     push_public(sql, "a", now);
