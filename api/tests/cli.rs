@@ -105,7 +105,8 @@ async fn search_reindex_rebuilds_the_index_from_the_articles() {
             row.try_get::<i64>("", "n").expect("count")
         }
     };
-    let lookup = "SELECT COUNT(*) AS n FROM search_titles WHERE search_titles MATCH '{title_f} : (\"le\" AND \"chan\")'";
+    let lookup =
+        "SELECT COUNT(*) AS n FROM search_titles WHERE search_titles MATCH '{title_f} : (\"le\" AND \"chan\")'";
     let before = matches(lookup).await;
     assert!(before >= 2, "seeding indexed the demo articles");
     db.execute_unprepared(

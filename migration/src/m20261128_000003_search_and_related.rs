@@ -1,8 +1,8 @@
 //! Full-text search and pinned related news.
 //!
 //! `search_docs` has one row per article that is or may become public (published or scheduled,
-//! not in the trash): its plain body text for snippets and `doc_key`, an ordering key that
-//! grows with the publication time, so the newest matches come first straight from the index.
+//! not in the trash) with `doc_key`, an ordering key that grows with the publication time, so
+//! the newest matches come first straight from the index.
 //! Words are kept in two spellings, folded and exact. SQLite matches through contentless FTS5
 //! tables keyed by `doc_key`: `search_fts` (title and body) and `search_titles` (titles alone,
 //! so a title-only match never walks the postings of body text). PostgreSQL keeps the same
@@ -27,7 +27,6 @@ impl MigrationTrait for Migration {
                     "CREATE TABLE search_docs (
                         article_id BIGINT PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
                         doc_key BIGINT NOT NULL UNIQUE,
-                        body_text TEXT NOT NULL,
                         folded TSVECTOR NOT NULL,
                         exact TSVECTOR NOT NULL,
                         title_folded TSVECTOR NOT NULL,
@@ -44,8 +43,7 @@ impl MigrationTrait for Migration {
                 db.execute_unprepared(
                     "CREATE TABLE search_docs (
                         article_id INTEGER PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
-                        doc_key INTEGER NOT NULL UNIQUE,
-                        body_text TEXT NOT NULL
+                        doc_key INTEGER NOT NULL UNIQUE
                     );
                     CREATE VIRTUAL TABLE search_fts USING fts5(
                         title_f, body_f, title_e, body_e,

@@ -15,15 +15,29 @@ pub fn nfc(input: &str) -> String {
 /// Text as matched in searches: decomposed, without combining marks, `đ` as `d`, lower case.
 /// `Người Dân`, `NGUOI DAN` and the NFD spelling all fold to `nguoi dan`.
 pub fn fold(input: &str) -> String {
-    input
-        .nfd()
-        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
-        .map(|c| match c {
-            'đ' | 'Đ' => 'd',
-            other => other,
-        })
-        .flat_map(char::to_lowercase)
-        .collect()
+    let mut out = String::with_capacity(input.len());
+    fold_into(input, &mut out);
+    out
+}
+
+/// [`fold`], appending to `out`: search folds every word of every result it highlights, so
+/// the hot path reuses one buffer and leaves ASCII as it is.
+pub fn fold_into(input: &str, out: &mut String) {
+    for c in input.chars() {
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+            continue;
+        }
+        unicode_normalization::char::decompose_canonical(c, |d| {
+            if unicode_normalization::char::is_combining_mark(d) {
+                return;
+            }
+            match d {
+                'đ' | 'Đ' => out.push('d'),
+                other => out.extend(other.to_lowercase()),
+            }
+        });
+    }
 }
 
 /// Counts words the way Vietnamese readers count them: each space-separated syllable group.

@@ -142,8 +142,8 @@ impl QueryRoot {
     /// Public articles matching `query`, best first. Accents, case and Unicode form do not
     /// matter for matching (`le chan` finds `Lê Chân`); results with the accents typed rank
     /// higher, title matches above text matches, newest first within a rank. `"…"` makes a
-    /// phrase and a last word without a trailing space matches as a prefix. Reaches the first
-    /// 1,000 results.
+    /// phrase; in a query of several words, a last word without a trailing space matches as a
+    /// prefix. Reaches the first 1,000 results.
     #[graphql(complexity = "first.unwrap_or(20).clamp(0, 100) as usize * child_complexity")]
     async fn search(
         &self,

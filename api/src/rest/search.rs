@@ -20,8 +20,8 @@ use crate::{
 #[into_params(parameter_in = Query)]
 pub struct SearchParams {
     /// What to look for, with or without accents (`le chan` finds `Lê Chân`). `"…"` makes a
-    /// phrase; a last word not followed by a space also matches as a prefix (`nghi quy` finds
-    /// `nghị quyết`). At most 200 characters and 12 words.
+    /// phrase; in a query of several words, a last word not followed by a space also matches
+    /// as a prefix (`nghi quy` finds `nghị quyết`). At most 200 characters and 12 words.
     #[param(example = "nghi quyet le chan", max_length = 200)]
     q: Option<String>,
     /// Category slug; articles of its sub-categories are included.

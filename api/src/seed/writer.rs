@@ -165,6 +165,7 @@ pub struct PreparedArticles {
     bylines: Vec<article_author::ActiveModel>,
     tag_links: Vec<article_tag::ActiveModel>,
     media_links: Vec<article_media::ActiveModel>,
+    search: Vec<search::index::Entry>,
 }
 
 /// Inserts articles with ids from `first_id`, their bylines, tags, media uses and read models.
@@ -189,6 +190,7 @@ pub fn prepare_articles(
     let mut bylines = Vec::new();
     let mut tag_links = Vec::new();
     let mut media_links = Vec::new();
+    let mut search_entries = Vec::new();
     for (a, id) in articles.into_iter().zip(first_id..) {
         let title = nfc(&a.title);
         let summary = nfc(&a.summary);
@@ -258,6 +260,15 @@ pub fn prepare_articles(
                 .map(|media_id| article_media::ActiveModel { article_id: Set(id), media_id: Set(media_id) }),
         );
 
+        search_entries.extend(search::index::Entry::of(
+            id,
+            &title,
+            &summary,
+            &body,
+            a.status,
+            a.published_at,
+            a.deleted_at.is_some(),
+        ));
         rows.push(article::ActiveModel {
             id: Set(id),
             slug: Set(a.slug),
@@ -285,13 +296,12 @@ pub fn prepare_articles(
             created_by: Set(None),
         });
     }
-    Ok(PreparedArticles { rows, bylines, tag_links, media_links })
+    Ok(PreparedArticles { rows, bylines, tag_links, media_links, search: search_entries })
 }
 
 /// Writes prepared articles.
 pub async fn insert_prepared<C: ConnectionTrait>(db: &C, prepared: PreparedArticles) -> anyhow::Result<()> {
-    let PreparedArticles { mut rows, bylines, tag_links, media_links } = prepared;
-    let ids: Vec<i64> = rows.iter().filter_map(|row| row.id.try_as_ref().copied()).collect();
+    let PreparedArticles { mut rows, bylines, tag_links, media_links, search: entries } = prepared;
     while !rows.is_empty() {
         let chunk: Vec<_> = rows.drain(..rows.len().min(BATCH)).collect();
         article::Entity::insert_many(chunk).exec(db).await?;
@@ -305,6 +315,6 @@ pub async fn insert_prepared<C: ConnectionTrait>(db: &C, prepared: PreparedArtic
     for chunk in media_links.chunks(BATCH) {
         article_media::Entity::insert_many(chunk.to_vec()).exec(db).await?;
     }
-    search::index::index(db, &ids).await?;
+    search::index::insert_new(db, &entries).await?;
     Ok(())
 }

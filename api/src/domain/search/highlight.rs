@@ -5,9 +5,9 @@
 use std::ops::Range;
 
 use super::{
-    Word,
+    fold_word,
     query::{Clause, SearchQuery},
-    word_spans,
+    word_ranges,
 };
 
 /// Words of body text shown around the first match.
@@ -15,73 +15,107 @@ const SNIPPET_WORDS: usize = 36;
 /// Words of context kept before the first match.
 const LEAD_WORDS: usize = 8;
 
+/// The words of a text, folded only when looked at: a snippet of a long article reads up to
+/// its first match and the window after it, not the whole body.
+struct Words<'a> {
+    text: &'a str,
+    ranges: Vec<Range<usize>>,
+    folded: Vec<Option<String>>,
+}
+
+impl<'a> Words<'a> {
+    fn new(text: &'a str) -> Self {
+        let ranges = word_ranges(text);
+        let folded = vec![None; ranges.len()];
+        Words { text, ranges, folded }
+    }
+
+    fn len(&self) -> usize {
+        self.ranges.len()
+    }
+
+    fn folded(&mut self, i: usize) -> &str {
+        let (text, range) = (self.text, self.ranges[i].clone());
+        self.folded[i].get_or_insert_with(|| {
+            let mut out = String::new();
+            fold_word(&text[range], &mut out);
+            out
+        })
+    }
+
+    /// How many words from `i` on a clause of `query` matches (0 for none).
+    fn match_at(&mut self, query: &SearchQuery, i: usize) -> usize {
+        let mut longest = 0;
+        for clause in &query.clauses {
+            let hit = match clause {
+                Clause::Word { word, prefix } => {
+                    let here = self.folded(i);
+                    let found = if *prefix { here.starts_with(&word.folded) } else { here == word.folded };
+                    usize::from(found)
+                }
+                Clause::Phrase(words) => {
+                    let fits = i + words.len() <= self.len();
+                    let all = fits && words.iter().enumerate().all(|(k, w)| self.folded(i + k) == w.folded);
+                    if all { words.len() } else { 0 }
+                }
+            };
+            longest = longest.max(hit);
+        }
+        longest
+    }
+
+    /// Which words in `from..to` are matched.
+    fn marks(&mut self, query: &SearchQuery, from: usize, to: usize) -> Vec<bool> {
+        let mut marked = vec![false; self.len()];
+        let mut i = from;
+        while i < to {
+            let n = self.match_at(query, i);
+            marked[i..(i + n).min(to)].iter_mut().for_each(|m| *m = true);
+            i += n.max(1);
+        }
+        marked
+    }
+}
+
 /// Marks every match of `query` in the whole of `text` (titles).
 pub fn mark_all(query: &SearchQuery, text: &str) -> String {
-    let spans: Vec<(Range<usize>, Word)> = word_spans(text).collect();
-    let marked = matches(query, &spans);
-    render(text, &spans, &marked, 0..text.len())
+    let mut words = Words::new(text);
+    let marked = words.marks(query, 0, words.len());
+    render(text, &words.ranges, &marked, 0..text.len())
 }
 
 /// A window of `text` around its first match, marked; the opening of the text when nothing in
 /// it matched (the article matched by its title). Cut at word boundaries, with `…` where text
 /// was left out.
 pub fn snippet(query: &SearchQuery, text: &str) -> String {
-    let spans: Vec<(Range<usize>, Word)> = word_spans(text).collect();
-    if spans.is_empty() {
+    let mut words = Words::new(text);
+    if words.len() == 0 {
         return String::new();
     }
-    let marked = matches(query, &spans);
-    let first = marked.iter().position(|m| *m).unwrap_or(0);
+    let first = (0..words.len()).find(|&i| words.match_at(query, i) > 0).unwrap_or(0);
     let start_word = first.saturating_sub(LEAD_WORDS);
-    let end_word = (start_word + SNIPPET_WORDS).min(spans.len());
-    let start = if start_word == 0 { 0 } else { spans[start_word].0.start };
-    let end = if end_word == spans.len() { text.len() } else { spans[end_word - 1].0.end };
+    let end_word = (start_word + SNIPPET_WORDS).min(words.len());
+    let marked = words.marks(query, start_word, end_word);
+    let start = if start_word == 0 { 0 } else { words.ranges[start_word].start };
+    let end = if end_word == words.len() { text.len() } else { words.ranges[end_word - 1].end };
     let mut out = String::new();
     if start > 0 {
         out.push('…');
     }
-    out.push_str(render(text, &spans, &marked, start..end).trim());
+    out.push_str(render(text, &words.ranges, &marked, start..end).trim());
     if end < text.len() {
         out.push('…');
     }
     out
 }
 
-/// Which of `spans` a clause of `query` matched.
-fn matches(query: &SearchQuery, spans: &[(Range<usize>, Word)]) -> Vec<bool> {
-    let mut marked = vec![false; spans.len()];
-    for clause in &query.clauses {
-        match clause {
-            Clause::Word { word, prefix } => {
-                for (i, (_, candidate)) in spans.iter().enumerate() {
-                    let hit = if *prefix {
-                        candidate.folded.starts_with(&word.folded)
-                    } else {
-                        candidate.folded == word.folded
-                    };
-                    marked[i] |= hit;
-                }
-            }
-            Clause::Phrase(words) => {
-                for start in 0..spans.len().saturating_sub(words.len() - 1) {
-                    let hit = words.iter().zip(&spans[start..]).all(|(w, (_, candidate))| candidate.folded == w.folded);
-                    if hit {
-                        marked[start..start + words.len()].iter_mut().for_each(|m| *m = true);
-                    }
-                }
-            }
-        }
-    }
-    marked
-}
-
 /// `text[window]` escaped, with runs of marked words (and the spaces between them) in `<mark>`.
-fn render(text: &str, spans: &[(Range<usize>, Word)], marked: &[bool], window: Range<usize>) -> String {
+fn render(text: &str, spans: &[Range<usize>], marked: &[bool], window: Range<usize>) -> String {
     let mut out = String::with_capacity(window.len() + 32);
     let mut at = window.start;
     let mut i = 0;
     while i < spans.len() {
-        let (range, _) = &spans[i];
+        let range = &spans[i];
         if !marked[i] || range.start < window.start || range.end > window.end {
             i += 1;
             continue;
@@ -89,12 +123,12 @@ fn render(text: &str, spans: &[(Range<usize>, Word)], marked: &[bool], window: R
         let mut last = i;
         while last + 1 < spans.len()
             && marked[last + 1]
-            && spans[last + 1].0.end <= window.end
-            && text[spans[last].0.end..spans[last + 1].0.start].chars().all(char::is_whitespace)
+            && spans[last + 1].end <= window.end
+            && text[spans[last].end..spans[last + 1].start].chars().all(char::is_whitespace)
         {
             last += 1;
         }
-        let run = range.start..spans[last].0.end;
+        let run = range.start..spans[last].end;
         out.push_str(&html_escape::encode_text(&text[at..run.start]));
         out.push_str("<mark>");
         out.push_str(&html_escape::encode_text(&text[run.clone()]));

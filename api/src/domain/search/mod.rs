@@ -5,7 +5,7 @@
 pub mod highlight;
 pub mod query;
 
-use super::text::fold;
+use super::text::fold_into;
 
 /// Longest word kept in the index; longer runs of letters are not words a reader types.
 pub const MAX_WORD_CHARS: usize = 64;
@@ -57,11 +57,40 @@ pub(super) fn is_word_char(c: char) -> bool {
 fn word(raw: &str) -> Option<Word> {
     let composed = super::text::nfc(raw);
     let exact: String = composed.to_lowercase().chars().filter(|c| c.is_alphanumeric()).collect();
-    let folded: String = fold(&exact).chars().filter(|c| c.is_alphanumeric()).collect();
+    let mut folded = String::with_capacity(exact.len());
+    fold_word(&exact, &mut folded);
     if exact.is_empty() || folded.is_empty() || exact.chars().count() > MAX_WORD_CHARS {
         return None;
     }
     Some(Word { exact, folded })
+}
+
+/// The folded spelling of one word, written into `out` (cleared first): the same spelling
+/// [`Word::folded`] has, without building the exact one.
+pub fn fold_word(raw: &str, out: &mut String) {
+    out.clear();
+    fold_into(raw, out);
+    out.retain(char::is_alphanumeric);
+}
+
+/// Byte ranges of the words of `text` (the words [`word_spans`] yields, unspelled).
+pub fn word_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
+    let mut ranges = Vec::new();
+    let mut start = None;
+    for (at, c) in text.char_indices() {
+        match (is_word_char(c), start) {
+            (true, None) => start = Some(at),
+            (false, Some(s)) => {
+                ranges.push(s..at);
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        ranges.push(s..text.len());
+    }
+    ranges
 }
 
 /// A text as the index stores it: its words joined by single spaces, in both spellings.
@@ -108,6 +137,22 @@ mod tests {
     }
 
     #[test]
+    fn ranges_and_folded_words_agree_with_words() {
+        let text = "Đường Lê Chân, (Hải Phòng) — 2022! İstanbul";
+        let ranges = word_ranges(text);
+        let mut folded = String::new();
+        let quick: Vec<String> = ranges
+            .iter()
+            .map(|r| {
+                fold_word(&text[r.clone()], &mut folded);
+                folded.clone()
+            })
+            .collect();
+        let full: Vec<String> = words(text).map(|w| w.folded).collect();
+        assert_eq!(quick, full);
+    }
+
+    #[test]
     fn operators_and_quotes_are_not_words() {
         let indexed = IndexedText::of("NEAR( a* -b c:d \"e\" ^f");
         assert_eq!(indexed.folded, "near a b c d e f");
@@ -121,6 +166,20 @@ mod tests {
                 prop_assert!(word.chars().all(char::is_alphanumeric), "{word:?}");
             }
             prop_assert_eq!(indexed.exact.split(' ').count(), indexed.folded.split(' ').count());
+        }
+
+        #[test]
+        fn quick_folding_spells_words_as_indexing_does(text in "\\PC{0,60}") {
+            let mut folded = String::new();
+            let quick: Vec<String> = word_ranges(&text)
+                .into_iter()
+                .filter_map(|r| {
+                    fold_word(&text[r], &mut folded);
+                    (!folded.is_empty()).then(|| folded.clone())
+                })
+                .collect();
+            let full: Vec<String> = words(&text).map(|w| w.folded).collect();
+            prop_assert_eq!(quick, full);
         }
     }
 }

@@ -1,7 +1,8 @@
 //! A reader's search query, read leniently: words are words whatever surrounds them, `"…"`
-//! makes a phrase (an unclosed quote runs to the end), and a last word still being typed is a
-//! prefix. Nothing the reader types reaches the database as syntax: the back ends get
-//! expressions written here from words made only of letters and digits.
+//! makes a phrase (an unclosed quote runs to the end), and the last word of a query of several
+//! words, still being typed, is a prefix. Nothing the reader types reaches the database as
+//! syntax: the back ends get expressions written here from words made only of letters and
+//! digits.
 
 use super::{Word, is_word_char, word_spans};
 
@@ -85,7 +86,11 @@ impl SearchQuery {
         if total > MAX_QUERY_WORDS {
             return Err(QueryError::TooManyWords);
         }
-        let still_typing = raw.chars().last().is_some_and(is_word_char) && raw.matches('"').count().is_multiple_of(2);
+        // Type-ahead completes the last word of a query that has others before it: a lone
+        // word is searched whole (a prefix of one short word would match most of the archive).
+        let still_typing = raw.chars().last().is_some_and(is_word_char)
+            && raw.matches('"').count().is_multiple_of(2)
+            && clauses.len() > 1;
         if still_typing
             && let Some(Clause::Word { word, prefix }) = clauses.last_mut()
             && word.folded.chars().count() >= MIN_PREFIX_CHARS
@@ -93,6 +98,11 @@ impl SearchQuery {
             *prefix = true;
         }
         Ok(SearchQuery { clauses })
+    }
+
+    /// Whether any word was typed with a diacritic (or `đ`), so its exact spelling matters.
+    pub fn has_accents(&self) -> bool {
+        self.clauses.iter().flat_map(Clause::words).any(|w| w.exact != w.folded)
     }
 
     /// The query in a canonical form, for cache keys and cursors: the same search typed with or
@@ -172,6 +182,7 @@ mod tests {
         assert_eq!(shape("\"Hải Phòng"), "\"hải phòng\"", "an unclosed quote runs to the end");
         assert_eq!(shape("lê chân a"), "lê chân a", "one letter is never a prefix");
         assert_eq!(shape("\"cầu\""), "cầu");
+        assert_eq!(shape("cảng"), "cảng", "a lone word is searched whole");
     }
 
     #[test]

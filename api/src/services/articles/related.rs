@@ -56,7 +56,7 @@ struct Anchor {
 }
 
 /// Title word pairs looked up per article.
-const MAX_TITLE_PAIRS: usize = 8;
+const MAX_TITLE_PAIRS: usize = 4;
 
 fn title_pairs(title: &str) -> Vec<[String; 2]> {
     let words: Vec<String> = search::words(title).map(|w| w.folded).collect();

@@ -2,6 +2,8 @@
 //! article is indexed while it is published or scheduled and out of the trash, and removed
 //! otherwise, so the index never holds text the public may not find.
 
+use std::borrow::Cow;
+
 use bantin_entity::article;
 use chrono::{DateTime, Utc};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -23,12 +25,11 @@ const CHUNK: usize = 100;
 const FTS_TABLES: [&str; 2] = ["search_fts", "search_titles"];
 
 /// What the index keeps of one article.
-struct Entry {
+pub struct Entry {
     article_id: i64,
     doc_key: i64,
     title: IndexedText,
     body: IndexedText,
-    body_text: String,
 }
 
 /// Orders the index newest first: the publication second, then the id. Distinct for
@@ -40,35 +41,50 @@ pub fn doc_key(id: i64, published_at: DateTime<Utc>) -> i64 {
 /// The readable text of an article below its title: the lead, then the body's text without
 /// its inline markup (so `href` and tag names are never words, and snippets show text).
 pub fn body_text(summary: &str, body: &[Block]) -> String {
-    std::iter::once(summary.to_owned())
+    std::iter::once(Cow::Borrowed(summary))
         .chain(body.iter().flat_map(Block::text_parts).map(plain_text))
         .collect::<Vec<_>>()
         .join("\n")
 }
 
 /// The text of sanitised inline HTML: tags dropped (a line break becomes a space), entities
-/// decoded.
-fn plain_text(html: &str) -> String {
+/// decoded. Text without markup (most paragraphs) is taken as it is, unparsed.
+fn plain_text(html: &str) -> Cow<'_, str> {
+    if !html.contains(['<', '&']) {
+        return Cow::Borrowed(html);
+    }
     let spaced = html.replace("<br", " <br");
     let stripped = ammonia::Builder::empty().clean(&spaced).to_string();
-    html_escape::decode_html_entities(&stripped).into_owned()
+    Cow::Owned(html_escape::decode_html_entities(&stripped).into_owned())
+}
+
+impl Entry {
+    /// The entry of an article, or `None` when the article is not published or scheduled, or
+    /// is in the trash.
+    pub fn of(
+        id: i64,
+        title: &str,
+        summary: &str,
+        body: &[Block],
+        status: &str,
+        published_at: Option<DateTime<Utc>>,
+        deleted: bool,
+    ) -> Option<Entry> {
+        let indexable = matches!(status, "published" | "scheduled") && !deleted;
+        let published_at = published_at.filter(|_| indexable)?;
+        Some(Entry {
+            article_id: id,
+            doc_key: doc_key(id, published_at),
+            title: IndexedText::of(title),
+            body: IndexedText::of(&body_text(summary, body)),
+        })
+    }
 }
 
 fn entry(row: &article::Model) -> anyhow::Result<Option<Entry>> {
-    let indexable = matches!(row.status.as_str(), "published" | "scheduled") && row.deleted_at.is_none();
-    let Some(published_at) = row.published_at.filter(|_| indexable) else {
-        return Ok(None);
-    };
     let body: Vec<Block> = serde_json::from_value(row.body.clone())
         .map_err(|e| anyhow::anyhow!("article {} has a corrupt body: {e}", row.id))?;
-    let body_text = body_text(&row.summary, &body);
-    Ok(Some(Entry {
-        article_id: row.id,
-        doc_key: doc_key(row.id, published_at),
-        title: IndexedText::of(&row.title),
-        body: IndexedText::of(&body_text),
-        body_text,
-    }))
+    Ok(Entry::of(row.id, &row.title, &row.summary, &body, &row.status, row.published_at, row.deleted_at.is_some()))
 }
 
 /// Brings the index entries of `ids` up to date with their rows.
@@ -107,6 +123,14 @@ async fn remove<C: ConnectionTrait>(db: &C, ids: &[i64]) -> AppResult<()> {
     Ok(())
 }
 
+/// Adds entries of articles the index does not hold yet (new articles of a bulk load).
+pub async fn insert_new<C: ConnectionTrait>(db: &C, entries: &[Entry]) -> AppResult<()> {
+    for chunk in entries.chunks(CHUNK) {
+        insert(db, chunk).await?;
+    }
+    Ok(())
+}
+
 async fn insert<C: ConnectionTrait>(db: &C, entries: &[Entry]) -> AppResult<()> {
     if entries.is_empty() {
         return Ok(());
@@ -116,8 +140,8 @@ async fn insert<C: ConnectionTrait>(db: &C, entries: &[Entry]) -> AppResult<()> 
     match backend {
         DbBackend::Postgres => {
             sql.push(
-                "INSERT INTO search_docs (article_id, doc_key, body_text, folded, exact, title_folded, title_exact) \
-                 SELECT v.id, v.doc_key, v.body_text, to_tsvector('simple', v.tf) || to_tsvector('simple', v.bf), \
+                "INSERT INTO search_docs (article_id, doc_key, folded, exact, title_folded, title_exact) \
+                 SELECT v.id, v.doc_key, to_tsvector('simple', v.tf) || to_tsvector('simple', v.bf), \
                  to_tsvector('simple', v.te) || to_tsvector('simple', v.be), to_tsvector('simple', v.tf), \
                  to_tsvector('simple', v.te) FROM (VALUES ",
             );
@@ -130,8 +154,6 @@ async fn insert<C: ConnectionTrait>(db: &C, entries: &[Entry]) -> AppResult<()> 
                     .push(", ")
                     .bind(e.doc_key)
                     .push(", ")
-                    .bind(e.body_text.as_str())
-                    .push(", ")
                     .bind(e.title.folded.as_str())
                     .push(", ")
                     .bind(e.body.folded.as_str())
@@ -141,22 +163,16 @@ async fn insert<C: ConnectionTrait>(db: &C, entries: &[Entry]) -> AppResult<()> 
                     .bind(e.body.exact.as_str())
                     .push(")");
             }
-            sql.push(") AS v (id, doc_key, body_text, tf, bf, te, be)");
+            sql.push(") AS v (id, doc_key, tf, bf, te, be)");
             db.execute_raw(sql.build()).await?;
         }
         _ => {
-            sql.push("INSERT INTO search_docs (article_id, doc_key, body_text) VALUES ");
+            sql.push("INSERT INTO search_docs (article_id, doc_key) VALUES ");
             for (i, e) in entries.iter().enumerate() {
                 if i > 0 {
                     sql.push(", ");
                 }
-                sql.push("(")
-                    .bind(e.article_id)
-                    .push(", ")
-                    .bind(e.doc_key)
-                    .push(", ")
-                    .bind(e.body_text.as_str())
-                    .push(")");
+                sql.push("(").bind(e.article_id).push(", ").bind(e.doc_key).push(")");
             }
             db.execute_raw(sql.build()).await?;
             let mut sql = Sql::new(backend);

@@ -2,7 +2,7 @@
 //!
 //! Ranking is in four tiers, then newest first: the whole query found in the title with the
 //! reader's accents, found in the title once folded, found anywhere with the reader's
-//! accents, found anywhere folded. So `Hà` puts articles about Hà above those about Hạ, and a
+//! accents, found anywhere folded (a query typed without accents has only the folded tiers). So `Hà` puts articles about Hà above those about Hạ, and a
 //! title match above a passing mention. Each tier is one index query that walks the index
 //! newest first and stops after the page, so a word found in half the archive costs no more
 //! than a rare one; a deep page costs its offset, and results stop at [`MAX_RESULTS`].
@@ -21,9 +21,12 @@ use super::{
     visibility::push_public,
 };
 use crate::{
-    domain::search::{
-        highlight,
-        query::{QueryError, SearchQuery, Spelling},
+    domain::{
+        blocks::Block,
+        search::{
+            highlight,
+            query::{QueryError, SearchQuery, Spelling},
+        },
     },
     error::{AppError, AppResult},
     pagination::{Page, PageMeta, PageRequest, Position, list_fingerprint},
@@ -105,8 +108,16 @@ fn hit_facts(tier: usize) -> (f32, MatchedIn, bool) {
 }
 
 /// Appends `FROM … WHERE` matching tier `tier` of `query` with the filter, for public articles
-/// (alias `a`); the index's ordering key is `doc_key`.
-fn push_tier(sql: &mut Sql, query: &SearchQuery, tier: usize, filter: &Resolved, now: chrono::DateTime<Utc>) {
+/// (alias `a`). Answers the expression to order by newest first: on SQLite it must be the
+/// full-text table's own rowid, which FTS5 walks in order and stops early; ordering by an equal
+/// column of a joined table makes SQLite collect and sort every match.
+fn push_tier(
+    sql: &mut Sql,
+    query: &SearchQuery,
+    tier: usize,
+    filter: &Resolved,
+    now: chrono::DateTime<Utc>,
+) -> &'static str {
     let (spelling, title_only) = TIERS[tier];
     match sql.backend() {
         DbBackend::Postgres => {
@@ -121,6 +132,9 @@ fn push_tier(sql: &mut Sql, query: &SearchQuery, tier: usize, filter: &Resolved,
                 .push(" @@ to_tsquery('simple', ")
                 .bind(query.tsquery(spelling))
                 .push(") AND ");
+            push_public(sql, "a", now);
+            push_conditions(sql, filter, None);
+            "d.doc_key"
         }
         _ => {
             let (table, columns): (&str, &[&str]) = match (spelling, title_only) {
@@ -138,10 +152,11 @@ fn push_tier(sql: &mut Sql, query: &SearchQuery, tier: usize, filter: &Resolved,
                 .push(" MATCH ")
                 .bind(query.fts5(columns, spelling))
                 .push(" AND ");
+            push_public(sql, "a", now);
+            push_conditions(sql, filter, None);
+            if title_only { "search_titles.rowid" } else { "search_fts.rowid" }
         }
     }
-    push_public(sql, "a", now);
-    push_conditions(sql, filter, None);
 }
 
 /// Public articles matching `query` and `filter`, best first.
@@ -167,13 +182,17 @@ pub async fn search(
     let want = (offset + page.limit + 1).min(MAX_RESULTS);
     let now = Utc::now();
     let mut sql = Sql::new(state.db.get_database_backend());
-    for tier in 0..TIERS.len() {
-        if tier > 0 {
+    // Typed without accents, the query says nothing about them: the exact tiers would only
+    // single out text written without its marks, so they are skipped.
+    let tiers: Vec<usize> =
+        (0..TIERS.len()).filter(|t| query.has_accents() || TIERS[*t].0 == Spelling::Folded).collect();
+    for (i, &tier) in tiers.iter().enumerate() {
+        if i > 0 {
             sql.push(" UNION ALL ");
         }
         sql.push("SELECT * FROM (SELECT ").push(&tier.to_string()).push(" AS tier, a.id AS id, d.doc_key AS doc_key");
-        push_tier(&mut sql, query, tier, &resolved, now);
-        sql.push(" ORDER BY d.doc_key DESC LIMIT ").bind(i64::try_from(want).unwrap_or(i64::MAX));
+        let newest = push_tier(&mut sql, query, tier, &resolved, now);
+        sql.push(" ORDER BY ").push(newest).push(" DESC LIMIT ").bind(i64::try_from(want).unwrap_or(i64::MAX));
         sql.push(") t").push(&tier.to_string());
     }
     let mut best: HashMap<i64, (usize, i64)> = HashMap::new();
@@ -216,31 +235,32 @@ async fn count(state: &AppState, query: &SearchQuery, filter: &Resolved) -> AppR
     })
 }
 
-/// The page's articles with their highlights, in ranking order, in one statement.
+/// The page's articles with their highlights, in ranking order, in one statement. Snippets
+/// are cut from the stored body, so the index keeps no second copy of the text.
 async fn hits(state: &AppState, query: &SearchQuery, items: &[(i64, usize)]) -> AppResult<Vec<SearchHit>> {
     if items.is_empty() {
         return Ok(Vec::new());
     }
     let mut sql = Sql::new(state.db.get_database_backend());
-    sql.push("SELECT a.id, a.summary_doc, d.body_text FROM articles a JOIN search_docs d ON d.article_id = a.id WHERE a.id IN ")
+    sql.push("SELECT a.id, a.summary_doc, a.body FROM articles a WHERE a.id IN ")
         .bind_list(items.iter().map(|(id, _)| *id));
-    let mut found: HashMap<i64, (SummaryDoc, String)> = HashMap::new();
+    let corrupt = |e: serde_json::Error| AppError::Internal(anyhow::Error::new(e).context("corrupt article"));
+    let mut found: HashMap<i64, (SummaryDoc, Vec<Block>)> = HashMap::new();
     for row in state.db.query_all_raw(sql.build()).await? {
         let json: String = row.try_get("", "summary_doc")?;
-        let doc: SummaryDoc = serde_json::from_str(&json)
-            .map_err(|e| AppError::Internal(anyhow::Error::new(e).context("corrupt read model")))?;
-        found.insert(row.try_get("", "id")?, (doc, row.try_get("", "body_text")?));
+        let doc: SummaryDoc = serde_json::from_str(&json).map_err(corrupt)?;
+        let body: Vec<Block> = serde_json::from_value(row.try_get("", "body")?).map_err(corrupt)?;
+        found.insert(row.try_get("", "id")?, (doc, body));
     }
     let presenter = &state.snapshot().presenter;
     Ok(items
         .iter()
         .filter_map(|(id, tier)| {
-            let (doc, body_text) = found.remove(id)?;
+            let (doc, body) = found.remove(id)?;
             let (score, matched_in, exact_accents) = hit_facts(*tier);
-            let highlights = Highlights {
-                title: highlight::mark_all(query, &doc.title),
-                body: highlight::snippet(query, &body_text),
-            };
+            let text = index::body_text(&doc.summary, &body);
+            let highlights =
+                Highlights { title: highlight::mark_all(query, &doc.title), body: highlight::snippet(query, &text) };
             Some(SearchHit { article: presenter.summary(doc), score, matched_in, exact_accents, highlights })
         })
         .collect())
@@ -265,14 +285,19 @@ mod tests {
     }
 
     #[test]
-    fn every_tier_reads_both_back_ends_without_reader_text_in_the_sql() {
+    fn every_tier_reads_both_back_ends_newest_first_without_reader_text_in_the_sql() {
         let query = SearchQuery::parse("\"hà nội\" OR nghi*").expect("query");
         let filter = Resolved::default();
         for backend in [DbBackend::Sqlite, DbBackend::Postgres] {
             for tier in 0..4 {
                 let mut sql = Sql::new(backend);
-                push_tier(&mut sql, &query, tier, &filter, Utc::now());
+                let newest = push_tier(&mut sql, &query, tier, &filter, Utc::now());
                 let text = sql.build().sql;
+                let table = if tier < 2 { "search_titles" } else { "search_fts" };
+                match backend {
+                    DbBackend::Postgres => assert_eq!(newest, "d.doc_key"),
+                    _ => assert_eq!(newest, format!("{table}.rowid"), "FTS5 orders only by its own rowid"),
+                }
                 assert!(!text.contains("nội") && !text.contains("nghi"), "{text}");
             }
         }
