@@ -115,21 +115,16 @@ async fn a_shared_title_term_outranks_the_same_category() {
     let app = spawn_app().await;
     let editor = app.account("editor").await;
     let ids = app.demo_ids().await;
-    let other_category = app
-        .get_json("/api/v1/categories")
-        .await
-        .as_array()
-        .expect("tree")
-        .iter()
-        .map(|c| c["id"].as_i64().expect("id"))
-        .find(|id| *id != ids.category)
-        .expect("another category");
-    let article = |title: &str, category: i64| json!({ "title": title, "category_id": category, "authors": [{ "author_id": ids.author }] });
-    let (_, anchor) =
-        publish(&app, &editor, article("Sửa chữa mặt cầu Tràng Kênh", ids.category), "2025-06-01T08:00:00+07:00").await;
+    let admin = app.account("admin").await;
+    let created =
+        app.send("POST", "/api/v1/tags", Some(&admin.token), Some(json!({ "name": "Cầu phà thử" })), &[]).await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let tag = created.json()["id"].as_i64().expect("tag id");
+    let article = |title: &str| json!({ "title": title, "category_id": ids.category, "tag_ids": [tag], "authors": [{ "author_id": ids.author }] });
+    let (_, anchor) = publish(&app, &editor, article("Sửa chữa mặt cầu Tràng Kênh"), "2025-06-01T08:00:00+07:00").await;
     let (_, alike) =
-        publish(&app, &editor, article("Cầu Tràng Kênh thông xe trở lại", other_category), "2018-03-01T08:00:00+07:00")
-            .await;
+        publish(&app, &editor, article("Cầu Tràng Kênh thông xe trở lại"), "2018-03-01T08:00:00+07:00").await;
+    let (_, newer) = publish(&app, &editor, article("Lát lại vỉa hè phố Cầu Đất"), "2024-03-01T08:00:00+07:00").await;
     let list = related(&app, &anchor).await;
-    assert_eq!(list[0], alike, "{list:?}");
+    assert_eq!(list[..2], [alike, newer], "same tag and category; the shared title term decides before recency");
 }

@@ -1,13 +1,14 @@
 //! Related news ("Tin khác"): first the articles an editor pinned (in their order, while
 //! public), then other public articles ranked by tags shared with the article (two points
-//! each), a title sharing a two-word term with the article's title (two points, found through
-//! the search index) and the same category (one point), then by recency; the latest articles
-//! fill the list when few are alike. Never the article itself.
+//! each), a title sharing a two-word term with the article's title (two points) and the same
+//! category (one point), then by recency; the latest articles fill the list when few are
+//! alike. Never the article itself. Candidates are the recent articles of each tag and of the
+//! category, so the work per request is bounded whatever the size of the archive.
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, DbBackend};
+use sea_orm::ConnectionTrait;
 
 use super::doc;
 use crate::{
@@ -55,14 +56,10 @@ struct Anchor {
     title_pairs: Vec<[String; 2]>,
 }
 
-/// Title word pairs looked up per article.
-const MAX_TITLE_PAIRS: usize = 4;
-
 fn title_pairs(title: &str) -> Vec<[String; 2]> {
     let words: Vec<String> = search::words(title).map(|w| w.folded).collect();
     let mut pairs: Vec<[String; 2]> = words.windows(2).map(|w| [w[0].clone(), w[1].clone()]).collect();
     pairs.dedup();
-    pairs.truncate(MAX_TITLE_PAIRS);
     pairs
 }
 
@@ -95,37 +92,14 @@ async fn anchors(state: &AppState, subject: Subject<'_>, now: DateTime<Utc>) -> 
     Ok(anchors)
 }
 
-/// Appends a candidate arm: recent public-or-scheduled articles whose title shares a word
-/// pair with the anchor's.
-fn push_title_arm(sql: &mut Sql, anchor: &Anchor) {
-    if anchor.title_pairs.is_empty() {
-        return;
-    }
-    match sql.backend() {
-        DbBackend::Postgres => {
-            let query =
-                anchor.title_pairs.iter().map(|[a, b]| format!("('{a}' <-> '{b}')")).collect::<Vec<_>>().join(" | ");
-            sql.push("SELECT x.id, 2 AS points FROM (SELECT d.article_id AS id FROM search_docs d WHERE d.title_folded @@ to_tsquery('simple', ")
-                .bind(query)
-                .push(") ORDER BY d.doc_key DESC LIMIT ");
-        }
-        _ => {
-            let query = anchor.title_pairs.iter().map(|[a, b]| format!("\"{a} {b}\"")).collect::<Vec<_>>().join(" OR ");
-            sql.push(
-                "SELECT x.id, 2 AS points FROM (SELECT d.article_id AS id FROM search_titles \
-                 JOIN search_docs d ON d.doc_key = search_titles.rowid WHERE search_titles MATCH ",
-            )
-            .bind(format!("{{title_f}} : ({query})"))
-            .push(" ORDER BY search_titles.rowid DESC LIMIT ");
-        }
-    }
-    sql.bind(CANDIDATES).push(") x UNION ALL ");
-}
-
-fn push_ranked(sql: &mut Sql, k: usize, anchor: &Anchor, pinned: &[i64], limit: u64, now: DateTime<Utc>) {
+/// Appends the scored candidates of one anchor: recent articles of each of its tags (two
+/// points a tag), of its category (one point), and the latest articles (none), public, not
+/// pinned, not the anchor itself.
+fn push_candidates(sql: &mut Sql, k: usize, anchor: &Anchor, pinned: &[i64], limit: u64, now: DateTime<Utc>) {
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-    sql.push("SELECT * FROM (SELECT ").push(&k.to_string()).push(
-        " AS k, ranked.score AS score, r.summary_doc FROM articles r JOIN (SELECT c.id, SUM(c.points) AS score FROM (",
+    sql.push("SELECT ").push(&k.to_string()).push(
+        " AS k, ranked.score AS score, r.id, r.published_at, r.title FROM articles r \
+         JOIN (SELECT c.id, SUM(c.points) AS score FROM (",
     );
     for tag_id in &anchor.tag_ids {
         sql.push("SELECT x.id, 2 AS points FROM (SELECT article_id AS id FROM article_tags WHERE tag_id = ")
@@ -134,7 +108,6 @@ fn push_ranked(sql: &mut Sql, k: usize, anchor: &Anchor, pinned: &[i64], limit: 
             .bind(CANDIDATES)
             .push(") x UNION ALL ");
     }
-    push_title_arm(sql, anchor);
     sql.push("SELECT f.id, 0 AS points FROM (SELECT a.id FROM articles a WHERE ");
     push_public(sql, "a", now);
     sql.push(" ORDER BY a.published_at DESC, a.id DESC LIMIT ").bind(limit + 1).push(") f UNION ALL ");
@@ -151,10 +124,14 @@ fn push_ranked(sql: &mut Sql, k: usize, anchor: &Anchor, pinned: &[i64], limit: 
         sql.push("r.id NOT IN ").bind_list(pinned.iter().copied()).push(" AND ");
     }
     push_public(sql, "r", now);
-    sql.push(" ORDER BY ranked.score DESC, r.published_at DESC, r.id DESC LIMIT ")
-        .bind(limit)
-        .push(") rel")
-        .push(&k.to_string());
+}
+
+/// A scored candidate of one anchor.
+struct Candidate {
+    score: i64,
+    id: i64,
+    published_at: DateTime<Utc>,
+    title: String,
 }
 
 async fn related_for(
@@ -172,8 +149,7 @@ async fn related_for(
     let mut arms = 0;
     for (k, anchor) in anchors.iter().enumerate() {
         let chosen = pins.get(&anchor.id).map(Vec::as_slice).unwrap_or_default();
-        let room = limit.saturating_sub(chosen.len() as u64);
-        if room == 0 {
+        if chosen.len() as u64 >= limit {
             continue;
         }
         if arms > 0 {
@@ -181,35 +157,73 @@ async fn related_for(
         }
         arms += 1;
         let ids: Vec<i64> = chosen.iter().map(|d| d.id).collect();
-        push_ranked(&mut sql, k, anchor, &ids, room, now);
+        push_candidates(&mut sql, k, anchor, &ids, limit, now);
     }
-    let mut grouped: Vec<Vec<(i64, SummaryDoc)>> = anchors.iter().map(|_| Vec::new()).collect();
+    let mut grouped: Vec<Vec<Candidate>> = anchors.iter().map(|_| Vec::new()).collect();
     if arms > 0 {
         for row in state.db.query_all_raw(sql.build()).await? {
             let k = usize::try_from(row.try_get::<i32>("", "k")?).unwrap_or(usize::MAX);
-            let score = row.try_get::<i64>("", "score")?;
             if let Some(group) = grouped.get_mut(k) {
-                group.push((score, doc(&row, "summary_doc")?));
+                group.push(Candidate {
+                    score: row.try_get("", "score")?,
+                    id: row.try_get("", "id")?,
+                    published_at: row.try_get("", "published_at")?,
+                    title: row.try_get("", "title")?,
+                });
             }
         }
     }
+    // A title sharing a two-word term with the anchor's adds two points; then the best of
+    // each list, newest first among equals.
+    let chosen: Vec<Vec<i64>> = anchors
+        .iter()
+        .zip(grouped)
+        .map(|(anchor, mut candidates)| {
+            let room = limit.saturating_sub(pins.get(&anchor.id).map_or(0, Vec::len) as u64);
+            for candidate in &mut candidates {
+                if title_pairs(&candidate.title).iter().any(|pair| anchor.title_pairs.contains(pair)) {
+                    candidate.score += 2;
+                }
+            }
+            candidates.sort_by(|a, b| (b.score, b.published_at, b.id).cmp(&(a.score, a.published_at, a.id)));
+            candidates.into_iter().take(usize::try_from(room).unwrap_or(usize::MAX)).map(|c| c.id).collect()
+        })
+        .collect();
+    let docs = summaries(state, chosen.iter().flatten().copied()).await?;
     let presenter = &state.snapshot().presenter;
     Ok(anchors
         .iter()
-        .zip(grouped)
-        .map(|(anchor, mut items)| {
-            // UNION ALL keeps no order across arms; restore the ranking within each list.
-            items.sort_by(|(sa, a), (sb, b)| (sb, b.published_at, b.id).cmp(&(sa, a.published_at, a.id)));
+        .zip(chosen)
+        .map(|(anchor, ids)| {
             let list = pins
                 .remove(&anchor.id)
                 .unwrap_or_default()
                 .into_iter()
-                .chain(items.into_iter().map(|(_, d)| d))
+                .chain(ids.iter().filter_map(|id| docs.get(id).cloned()))
                 .map(|d| presenter.summary(d))
                 .collect();
             (anchor.id, list)
         })
         .collect())
+}
+
+/// Summary documents by id, in one statement.
+async fn summaries(state: &AppState, ids: impl Iterator<Item = i64>) -> AppResult<HashMap<i64, SummaryDoc>> {
+    let mut ids: Vec<i64> = ids.collect();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let mut sql = Sql::new(state.db.get_database_backend());
+    sql.push("SELECT a.id, a.summary_doc FROM articles a WHERE a.id IN ").bind_list(ids);
+    state
+        .db
+        .query_all_raw(sql.build())
+        .await?
+        .iter()
+        .map(|row| Ok((row.try_get::<i64>("", "id")?, doc(row, "summary_doc")?)))
+        .collect()
 }
 
 /// The public articles pinned on each anchor, in the editor's order, at most `limit` each.
