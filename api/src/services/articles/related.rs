@@ -185,7 +185,7 @@ async fn related_for(
                     candidate.score += 2;
                 }
             }
-            candidates.sort_by(|a, b| (b.score, b.published_at, b.id).cmp(&(a.score, a.published_at, a.id)));
+            candidates.sort_by_key(|c| std::cmp::Reverse((c.score, c.published_at, c.id)));
             candidates.into_iter().take(usize::try_from(room).unwrap_or(usize::MAX)).map(|c| c.id).collect()
         })
         .collect();
