@@ -92,15 +92,28 @@ async fn anchors(state: &AppState, subject: Subject<'_>, now: DateTime<Utc>) -> 
     Ok(anchors)
 }
 
-/// Appends the scored candidates of one anchor: recent articles of each of its tags (two
-/// points a tag), of its category (one point), and the latest articles (none), public, not
-/// pinned, not the anchor itself.
-fn push_candidates(sql: &mut Sql, k: usize, anchor: &Anchor, pinned: &[i64], limit: u64, now: DateTime<Utc>) {
+/// Points of a pinned article: far above anything relevance scores, and falling with the
+/// pin's position, so pins come first in the editor's order.
+const PIN_POINTS: i64 = 1_000_000;
+/// Above every pin position (editors pin at most 20).
+const PIN_SLOTS: i64 = 1_000;
+
+/// Appends the scored candidates of one anchor, public and not the anchor itself: its pinned
+/// articles, recent articles of each of its tags (two points a tag), of its category (one
+/// point), and the latest articles (none).
+fn push_candidates(sql: &mut Sql, k: usize, anchor: &Anchor, limit: u64, now: DateTime<Utc>) {
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
     sql.push("SELECT ").push(&k.to_string()).push(
         " AS k, ranked.score AS score, r.id, r.published_at, r.title FROM articles r \
          JOIN (SELECT c.id, SUM(c.points) AS score FROM (",
     );
+    sql.push("SELECT p.related_id AS id, (")
+        .bind(PIN_SLOTS)
+        .push(" - p.position) * ")
+        .bind(PIN_POINTS)
+        .push(" AS points FROM article_related p WHERE p.article_id = ")
+        .bind(anchor.id)
+        .push(" UNION ALL ");
     for tag_id in &anchor.tag_ids {
         sql.push("SELECT x.id, 2 AS points FROM (SELECT article_id AS id FROM article_tags WHERE tag_id = ")
             .bind(*tag_id)
@@ -120,9 +133,6 @@ fn push_candidates(sql: &mut Sql, k: usize, anchor: &Anchor, pinned: &[i64], lim
         .push(") s) c GROUP BY c.id) ranked ON ranked.id = r.id WHERE r.id <> ")
         .bind(anchor.id)
         .push(" AND ");
-    if !pinned.is_empty() {
-        sql.push("r.id NOT IN ").bind_list(pinned.iter().copied()).push(" AND ");
-    }
     push_public(sql, "r", now);
 }
 
@@ -144,49 +154,38 @@ async fn related_for(
     if anchors.is_empty() {
         return Ok(HashMap::new());
     }
-    let mut pins = pinned(state, &anchors, limit, now).await?;
     let mut sql = Sql::new(state.db.get_database_backend());
-    let mut arms = 0;
     for (k, anchor) in anchors.iter().enumerate() {
-        let chosen = pins.get(&anchor.id).map(Vec::as_slice).unwrap_or_default();
-        if chosen.len() as u64 >= limit {
-            continue;
-        }
-        if arms > 0 {
+        if k > 0 {
             sql.push(" UNION ALL ");
         }
-        arms += 1;
-        let ids: Vec<i64> = chosen.iter().map(|d| d.id).collect();
-        push_candidates(&mut sql, k, anchor, &ids, limit, now);
+        push_candidates(&mut sql, k, anchor, limit, now);
     }
     let mut grouped: Vec<Vec<Candidate>> = anchors.iter().map(|_| Vec::new()).collect();
-    if arms > 0 {
-        for row in state.db.query_all_raw(sql.build()).await? {
-            let k = usize::try_from(row.try_get::<i32>("", "k")?).unwrap_or(usize::MAX);
-            if let Some(group) = grouped.get_mut(k) {
-                group.push(Candidate {
-                    score: row.try_get("", "score")?,
-                    id: row.try_get("", "id")?,
-                    published_at: row.try_get("", "published_at")?,
-                    title: row.try_get("", "title")?,
-                });
-            }
+    for row in state.db.query_all_raw(sql.build()).await? {
+        let k = usize::try_from(row.try_get::<i32>("", "k")?).unwrap_or(usize::MAX);
+        if let Some(group) = grouped.get_mut(k) {
+            group.push(Candidate {
+                score: row.try_get("", "score")?,
+                id: row.try_get("", "id")?,
+                published_at: row.try_get("", "published_at")?,
+                title: row.try_get("", "title")?,
+            });
         }
     }
     // A title sharing a two-word term with the anchor's adds two points; then the best of
-    // each list, newest first among equals.
+    // each list (pins first), newest first among equals.
     let chosen: Vec<Vec<i64>> = anchors
         .iter()
         .zip(grouped)
         .map(|(anchor, mut candidates)| {
-            let room = limit.saturating_sub(pins.get(&anchor.id).map_or(0, Vec::len) as u64);
             for candidate in &mut candidates {
                 if title_pairs(&candidate.title).iter().any(|pair| anchor.title_pairs.contains(pair)) {
                     candidate.score += 2;
                 }
             }
             candidates.sort_by_key(|c| std::cmp::Reverse((c.score, c.published_at, c.id)));
-            candidates.into_iter().take(usize::try_from(room).unwrap_or(usize::MAX)).map(|c| c.id).collect()
+            candidates.into_iter().take(usize::try_from(limit).unwrap_or(usize::MAX)).map(|c| c.id).collect()
         })
         .collect();
     let docs = summaries(state, chosen.iter().flatten().copied()).await?;
@@ -195,13 +194,7 @@ async fn related_for(
         .iter()
         .zip(chosen)
         .map(|(anchor, ids)| {
-            let list = pins
-                .remove(&anchor.id)
-                .unwrap_or_default()
-                .into_iter()
-                .chain(ids.iter().filter_map(|id| docs.get(id).cloned()))
-                .map(|d| presenter.summary(d))
-                .collect();
+            let list = ids.iter().filter_map(|id| docs.get(id).cloned()).map(|d| presenter.summary(d)).collect();
             (anchor.id, list)
         })
         .collect())
@@ -224,32 +217,6 @@ async fn summaries(state: &AppState, ids: impl Iterator<Item = i64>) -> AppResul
         .iter()
         .map(|row| Ok((row.try_get::<i64>("", "id")?, doc(row, "summary_doc")?)))
         .collect()
-}
-
-/// The public articles pinned on each anchor, in the editor's order, at most `limit` each.
-async fn pinned(
-    state: &AppState,
-    anchors: &[Anchor],
-    limit: u64,
-    now: DateTime<Utc>,
-) -> AppResult<HashMap<i64, Vec<SummaryDoc>>> {
-    let mut sql = Sql::new(state.db.get_database_backend());
-    sql.push(
-        "SELECT p.article_id AS anchor, r.summary_doc FROM article_related p JOIN articles r ON r.id = p.related_id \
-         WHERE p.article_id IN ",
-    )
-    .bind_list(anchors.iter().map(|a| a.id))
-    .push(" AND ");
-    push_public(&mut sql, "r", now);
-    sql.push(" ORDER BY p.article_id, p.position");
-    let mut pins: HashMap<i64, Vec<SummaryDoc>> = HashMap::new();
-    for row in state.db.query_all_raw(sql.build()).await? {
-        let list = pins.entry(row.try_get("", "anchor")?).or_default();
-        if (list.len() as u64) < limit {
-            list.push(doc(&row, "summary_doc")?);
-        }
-    }
-    Ok(pins)
 }
 
 /// Related news of the public article `slug`.
