@@ -105,7 +105,7 @@ fn push_candidates(sql: &mut Sql, k: usize, anchor: &Anchor, limit: u64, now: Da
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
     sql.push("SELECT ").push(&k.to_string()).push(
         " AS k, ranked.score AS score, r.id, r.published_at, r.title FROM articles r \
-         JOIN (SELECT c.id, SUM(c.points) AS score FROM (",
+         JOIN (SELECT c.id, CAST(SUM(c.points) AS BIGINT) AS score FROM (",
     );
     sql.push("SELECT p.related_id AS id, (")
         .bind(PIN_SLOTS)
