@@ -50,6 +50,17 @@ impl Sql {
         self.push(")")
     }
 
+    /// Appends `(?, ?), (?, ?), …`: one parenthesised list per row, for multi-row inserts.
+    pub fn bind_rows<R: IntoIterator<Item = Value>>(&mut self, rows: impl IntoIterator<Item = R>) -> &mut Self {
+        for (i, row) in rows.into_iter().enumerate() {
+            if i > 0 {
+                self.push(", ");
+            }
+            self.bind_list(row);
+        }
+        self
+    }
+
     pub fn build(self) -> Statement {
         Statement::from_sql_and_values(self.backend, self.text, self.values)
     }
@@ -66,6 +77,12 @@ mod tests {
         {
             let mut sql = Sql::new(backend);
             sql.push("a = ").bind(1i64).push(" AND b IN ").bind_list([2i64, 3]);
+            assert_eq!(sql.build().sql, expected, "{backend:?}");
+        }
+        for (backend, expected) in [(DbBackend::Sqlite, "(?, ?), (?, ?)"), (DbBackend::Postgres, "($1, $2), ($3, $4)")]
+        {
+            let mut sql = Sql::new(backend);
+            sql.bind_rows([[Value::from(1i64), Value::from("a")], [Value::from(2i64), Value::from("b")]]);
             assert_eq!(sql.build().sql, expected, "{backend:?}");
         }
     }

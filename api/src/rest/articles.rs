@@ -18,11 +18,11 @@ use crate::{
     views::{ArticleDetail, ArticleSummary},
 };
 
-/// Filters and paging of the article list. Values are read as text and validated by the
-/// service, so a bad value is reported with its parameter name.
+/// The article list's filters, shared by the list and search. Values are read as text and
+/// validated by the service, so a bad value is reported with its parameter name.
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-pub struct ListArticlesParams {
+pub struct ArticleFilterParams {
     /// Category slug; articles of its sub-categories are included.
     #[param(example = "thoi-su", pattern = "^([a-z0-9]+(-[a-z0-9]+)*)?$")]
     category: Option<String>,
@@ -38,6 +38,28 @@ pub struct ListArticlesParams {
     published_after: Option<String>,
     /// Only articles published before this instant (same formats).
     published_before: Option<String>,
+}
+
+impl ArticleFilterParams {
+    pub fn parse(&self, state: &AppState) -> AppResult<ArticleFilter> {
+        let raw = RawFilter {
+            category: self.category.as_deref(),
+            tag: self.tag.as_deref(),
+            author: self.author.as_deref(),
+            published_after: self.published_after.as_deref(),
+            published_before: self.published_before.as_deref(),
+        };
+        ArticleFilter::parse(raw, state.snapshot().presenter.tz)
+    }
+}
+
+/// Paging of the article list, and the newsroom's status lists.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListArticlesParams {
+    #[serde(flatten)]
+    #[param(ignore)]
+    filter: ArticleFilterParams,
     /// Page size, 1 to 100 (default 20).
     #[param(value_type = Option<u32>, minimum = 1, maximum = 100, example = 20)]
     limit: Option<String>,
@@ -60,7 +82,7 @@ pub struct ListArticlesParams {
 #[utoipa::path(
     operation_id = "list_articles",
     tag = "articles",
-    params(ListArticlesParams),
+    params(ArticleFilterParams, ListArticlesParams),
     responses(
         (status = 200, description = "A page of article summaries", body = Page<ArticleSummary>,
             headers(("ETag" = String), ("Cache-Control" = String), ("Link" = String, description = "RFC 8288 links to other pages"))),
@@ -86,15 +108,7 @@ pub async fn list_articles(
         let page = PageRequest::parse(&state.cursor_key, 0, params.limit.as_deref(), None, params.page.as_deref())?;
         return respond::private_json(&reads::list(&state, &actor, filter, page.limit, page.page.unwrap_or(1)).await?);
     }
-    let tz = state.snapshot().presenter.tz;
-    let raw = RawFilter {
-        category: params.category.as_deref(),
-        tag: params.tag.as_deref(),
-        author: params.author.as_deref(),
-        published_after: params.published_after.as_deref(),
-        published_before: params.published_before.as_deref(),
-    };
-    let filter = ArticleFilter::parse(raw, tz)?;
+    let filter = params.filter.parse(&state)?;
     let page = PageRequest::parse(
         &state.cursor_key,
         filter.fingerprint(),

@@ -4,14 +4,14 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::respond::{self, Fresh};
+use super::{
+    articles::ArticleFilterParams,
+    respond::{self, Fresh},
+};
 use crate::{
     error::{AppResult, Problem},
     pagination::{Page, PageRequest},
-    services::{
-        articles::{ArticleFilter, RawFilter},
-        search::{self, SearchHit},
-    },
+    services::search::{self, SearchHit},
     state::AppState,
 };
 
@@ -24,19 +24,9 @@ pub struct SearchParams {
     /// as a prefix (`nghi quy` finds `nghị quyết`). At most 200 characters and 12 words.
     #[param(example = "nghi quyet le chan", max_length = 200)]
     q: Option<String>,
-    /// Category slug; articles of its sub-categories are included.
-    #[param(pattern = "^([a-z0-9]+(-[a-z0-9]+)*)?$")]
-    category: Option<String>,
-    /// Tag slug.
-    #[param(pattern = "^([a-z0-9]+(-[a-z0-9]+)*)?$")]
-    tag: Option<String>,
-    /// Author slug.
-    #[param(pattern = "^([a-z0-9]+(-[a-z0-9]+)*)?$")]
-    author: Option<String>,
-    /// Only articles published at or after this instant (RFC 3339 or YYYY-MM-DD).
-    published_after: Option<String>,
-    /// Only articles published before this instant (same formats).
-    published_before: Option<String>,
+    #[serde(flatten)]
+    #[param(ignore)]
+    filter: ArticleFilterParams,
     /// Page size, 1 to 100 (default 20).
     #[param(value_type = Option<u32>, minimum = 1, maximum = 100, example = 20)]
     limit: Option<String>,
@@ -57,7 +47,7 @@ pub struct SearchParams {
 #[utoipa::path(
     operation_id = "search_articles",
     tag = "articles",
-    params(SearchParams),
+    params(SearchParams, ArticleFilterParams),
     responses(
         (status = 200, description = "A page of results", body = Page<SearchHit>,
             headers(("ETag" = String), ("Cache-Control" = String), ("Link" = String, description = "RFC 8288 links to other pages"))),
@@ -73,14 +63,7 @@ pub async fn search_articles(
     params: web::Query<SearchParams>,
 ) -> AppResult<HttpResponse> {
     let query = search::parse_query("q", params.q.as_deref())?;
-    let raw = RawFilter {
-        category: params.category.as_deref(),
-        tag: params.tag.as_deref(),
-        author: params.author.as_deref(),
-        published_after: params.published_after.as_deref(),
-        published_before: params.published_before.as_deref(),
-    };
-    let filter = ArticleFilter::parse(raw, state.snapshot().presenter.tz)?;
+    let filter = params.filter.parse(&state)?;
     let page = PageRequest::parse(
         &state.cursor_key,
         search::fingerprint(&query, &filter),

@@ -118,7 +118,8 @@ pub(crate) fn parse_instant(field: &str, value: &str, tz: Tz) -> AppResult<DateT
         .ok_or_else(|| AppError::bad_param(field, "must be an RFC 3339 date-time or a YYYY-MM-DD date"))
 }
 
-fn doc<T: serde::de::DeserializeOwned>(row: &QueryResult, column: &str) -> AppResult<T> {
+/// Reads a read-model document (JSON text) from a row.
+pub(crate) fn doc<T: serde::de::DeserializeOwned>(row: &QueryResult, column: &str) -> AppResult<T> {
     let json: String = row.try_get("", column)?;
     serde_json::from_str(&json).map_err(|e| AppError::Internal(anyhow::Error::new(e).context("corrupt read model")))
 }

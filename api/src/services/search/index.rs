@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use indicatif::{ProgressBar, ProgressStyle};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, QueryFilter, QuerySelect, Statement,
-    TransactionTrait,
+    TransactionTrait, Value,
 };
 
 use crate::{
@@ -136,80 +136,46 @@ async fn insert<C: ConnectionTrait>(db: &C, entries: &[Entry]) -> AppResult<()> 
         return Ok(());
     }
     let backend = db.get_database_backend();
-    let mut sql = Sql::new(backend);
+    let texts = |e: &Entry| -> [Value; 4] {
+        [
+            e.title.folded.as_str().into(),
+            e.body.folded.as_str().into(),
+            e.title.exact.as_str().into(),
+            e.body.exact.as_str().into(),
+        ]
+    };
+    let mut statements = Vec::new();
     match backend {
         DbBackend::Postgres => {
+            let mut sql = Sql::new(backend);
             sql.push(
                 "INSERT INTO search_docs (article_id, doc_key, folded, exact, title_folded, title_exact) \
                  SELECT v.id, v.doc_key, to_tsvector('simple', v.tf) || to_tsvector('simple', v.bf), \
                  to_tsvector('simple', v.te) || to_tsvector('simple', v.be), to_tsvector('simple', v.tf), \
                  to_tsvector('simple', v.te) FROM (VALUES ",
-            );
-            for (i, e) in entries.iter().enumerate() {
-                if i > 0 {
-                    sql.push(", ");
-                }
-                sql.push("(")
-                    .bind(e.article_id)
-                    .push(", ")
-                    .bind(e.doc_key)
-                    .push(", ")
-                    .bind(e.title.folded.as_str())
-                    .push(", ")
-                    .bind(e.body.folded.as_str())
-                    .push(", ")
-                    .bind(e.title.exact.as_str())
-                    .push(", ")
-                    .bind(e.body.exact.as_str())
-                    .push(")");
-            }
-            sql.push(") AS v (id, doc_key, tf, bf, te, be)");
-            db.execute_raw(sql.build()).await?;
+            )
+            .bind_rows(entries.iter().map(|e| [e.article_id.into(), e.doc_key.into()].into_iter().chain(texts(e))))
+            .push(") AS v (id, doc_key, tf, bf, te, be)");
+            statements.push(sql);
         }
         _ => {
-            sql.push("INSERT INTO search_docs (article_id, doc_key) VALUES ");
-            for (i, e) in entries.iter().enumerate() {
-                if i > 0 {
-                    sql.push(", ");
-                }
-                sql.push("(").bind(e.article_id).push(", ").bind(e.doc_key).push(")");
-            }
-            db.execute_raw(sql.build()).await?;
-            let mut sql = Sql::new(backend);
-            sql.push("INSERT INTO search_fts (rowid, title_f, body_f, title_e, body_e) VALUES ");
-            for (i, e) in entries.iter().enumerate() {
-                if i > 0 {
-                    sql.push(", ");
-                }
-                sql.push("(")
-                    .bind(e.doc_key)
-                    .push(", ")
-                    .bind(e.title.folded.as_str())
-                    .push(", ")
-                    .bind(e.body.folded.as_str())
-                    .push(", ")
-                    .bind(e.title.exact.as_str())
-                    .push(", ")
-                    .bind(e.body.exact.as_str())
-                    .push(")");
-            }
-            db.execute_raw(sql.build()).await?;
-            let mut sql = Sql::new(backend);
-            sql.push("INSERT INTO search_titles (rowid, title_f, title_e) VALUES ");
-            for (i, e) in entries.iter().enumerate() {
-                if i > 0 {
-                    sql.push(", ");
-                }
-                sql.push("(")
-                    .bind(e.doc_key)
-                    .push(", ")
-                    .bind(e.title.folded.as_str())
-                    .push(", ")
-                    .bind(e.title.exact.as_str())
-                    .push(")");
-            }
-            db.execute_raw(sql.build()).await?;
+            let mut docs = Sql::new(backend);
+            docs.push("INSERT INTO search_docs (article_id, doc_key) VALUES ")
+                .bind_rows(entries.iter().map(|e| [Value::from(e.article_id), e.doc_key.into()]));
+            let mut fts = Sql::new(backend);
+            fts.push("INSERT INTO search_fts (rowid, title_f, body_f, title_e, body_e) VALUES ")
+                .bind_rows(entries.iter().map(|e| std::iter::once(e.doc_key.into()).chain(texts(e))));
+            let mut titles = Sql::new(backend);
+            titles.push("INSERT INTO search_titles (rowid, title_f, title_e) VALUES ").bind_rows(
+                entries
+                    .iter()
+                    .map(|e| [e.doc_key.into(), e.title.folded.as_str().into(), e.title.exact.as_str().into()]),
+            );
+            statements.extend([docs, fts, titles]);
         }
+    }
+    for sql in statements {
+        db.execute_raw(sql.build()).await?;
     }
     Ok(())
 }

@@ -17,7 +17,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::{
-    articles::{ArticleFilter, Resolved, push_conditions, resolve_one},
+    articles::{ArticleFilter, Resolved, doc, push_conditions, resolve_one},
     visibility::push_public,
 };
 use crate::{
@@ -244,13 +244,11 @@ async fn hits(state: &AppState, query: &SearchQuery, items: &[(i64, usize)]) -> 
     let mut sql = Sql::new(state.db.get_database_backend());
     sql.push("SELECT a.id, a.summary_doc, a.body FROM articles a WHERE a.id IN ")
         .bind_list(items.iter().map(|(id, _)| *id));
-    let corrupt = |e: serde_json::Error| AppError::Internal(anyhow::Error::new(e).context("corrupt article"));
     let mut found: HashMap<i64, (SummaryDoc, Vec<Block>)> = HashMap::new();
     for row in state.db.query_all_raw(sql.build()).await? {
-        let json: String = row.try_get("", "summary_doc")?;
-        let doc: SummaryDoc = serde_json::from_str(&json).map_err(corrupt)?;
-        let body: Vec<Block> = serde_json::from_value(row.try_get("", "body")?).map_err(corrupt)?;
-        found.insert(row.try_get("", "id")?, (doc, body));
+        let body: Vec<Block> = serde_json::from_value(row.try_get("", "body")?)
+            .map_err(|e| AppError::Internal(anyhow::Error::new(e).context("corrupt article body")))?;
+        found.insert(row.try_get("", "id")?, (doc(&row, "summary_doc")?, body));
     }
     let presenter = &state.snapshot().presenter;
     Ok(items
