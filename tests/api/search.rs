@@ -249,6 +249,27 @@ async fn the_index_follows_edits_and_unpublishing() {
     assert!(!slugs(&search(&app, "cau rao moi").await).contains(&new_slug), "unpublished");
 }
 
+/// The index knows the second of publication without reading the article; within that second
+/// the article's exact time decides, so a scheduled article is found neither a moment early nor
+/// late.
+#[tokio::test]
+async fn a_scheduled_article_is_found_from_its_exact_moment() {
+    let app = spawn_app().await;
+    let editor = app.account("editor").await;
+    let now = chrono::Utc::now();
+    let second = now.timestamp() + 2;
+    let due = chrono::DateTime::from_timestamp(second, 600_000_000).expect("time");
+    let slug = publish(&app, &editor, "Lịch cắt điện khu Vĩnh Niệm", "Điện cắt từ 7 giờ.", &due.to_rfc3339()).await;
+    let wait_until =
+        |at: chrono::DateTime<chrono::Utc>| tokio::time::sleep((at - chrono::Utc::now()).to_std().unwrap_or_default());
+    wait_until(due - chrono::Duration::milliseconds(400)).await;
+    let early = search(&app, "cat dien vinh niem").await;
+    assert!(chrono::Utc::now() < due, "the check ran before the due time");
+    assert!(!slugs(&early).contains(&slug), "found in its second but before its moment");
+    wait_until(due + chrono::Duration::milliseconds(100)).await;
+    assert!(slugs(&search(&app, "cat dien vinh niem").await).contains(&slug), "due, in the same second");
+}
+
 /// The same queries give the same best result on SQLite (FTS5) and PostgreSQL (tsvector): this
 /// table runs on whichever back end the suite runs on, and `.ci/run` runs it on both.
 #[tokio::test]

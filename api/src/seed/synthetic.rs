@@ -19,7 +19,7 @@ use super::{
 use crate::{
     domain::{blocks::Block, slug::Slug},
     read_model::{Byline, TagRef},
-    services::{categories::CategoryTree, media::image_doc},
+    services::{categories::CategoryTree, changes, media::image_doc, search},
     state::Media,
 };
 
@@ -386,7 +386,8 @@ pub async fn generate(db: &DatabaseConnection, media: &Media, count: u64) -> any
     }
     generator.join().map_err(|_| anyhow::anyhow!("the article generator panicked"))?;
     sync_sequences(db).await?;
-    crate::services::changes::bump(db).await?;
+    changes::bump(db).await?;
+    search::index::optimize(db).await?;
     refresh_statistics(db).await?;
     bar.finish_and_clear();
     let secs = started.elapsed().as_secs_f64();

@@ -2,7 +2,7 @@
 //! so a frontend can insert the result as HTML. Matching here uses the same words and folding
 //! as the index, so what is marked is what was found.
 
-use std::ops::Range;
+use std::{borrow::Cow, ops::Range};
 
 use super::{
     fold_word,
@@ -84,15 +84,31 @@ pub fn mark_all(query: &SearchQuery, text: &str) -> String {
     render(text, &words.ranges, &marked, 0..text.len())
 }
 
-/// A window of `text` around its first match, marked; the opening of the text when nothing in
-/// it matched (the article matched by its title). Cut at word boundaries, with `…` where text
-/// was left out.
-pub fn snippet(query: &SearchQuery, text: &str) -> String {
-    let mut words = Words::new(text);
-    if words.len() == 0 {
-        return String::new();
+/// A window of the first passage of `passages` (the lead, then the body's paragraphs) that
+/// matches, around its first match; the opening of the first passage when none matched (the
+/// article matched by its title). Passages after the first match are never read, so a match
+/// near the top of a long article costs the top of it only.
+pub fn passage_snippet<'a>(query: &SearchQuery, passages: impl IntoIterator<Item = Cow<'a, str>>) -> String {
+    let mut opening: Option<Cow<'a, str>> = None;
+    for text in passages {
+        let (found, has_words) = {
+            let mut words = Words::new(&text);
+            let first = (0..words.len()).find(|&i| words.match_at(query, i) > 0);
+            (first.map(|first| window(query, &mut words, first)), words.len() > 0)
+        };
+        if found.is_some() {
+            return found.unwrap_or_default();
+        }
+        if opening.is_none() && has_words {
+            opening = Some(text);
+        }
     }
-    let first = (0..words.len()).find(|&i| words.match_at(query, i) > 0).unwrap_or(0);
+    opening.map(|text| window(query, &mut Words::new(&text), 0)).unwrap_or_default()
+}
+
+/// The marked window of about [`SNIPPET_WORDS`] words that opens [`LEAD_WORDS`] before word `first`.
+fn window(query: &SearchQuery, words: &mut Words<'_>, first: usize) -> String {
+    let text = words.text;
     let start_word = first.saturating_sub(LEAD_WORDS);
     let end_word = (start_word + SNIPPET_WORDS).min(words.len());
     let marked = words.marks(query, start_word, end_word);
@@ -169,17 +185,26 @@ mod tests {
     #[test]
     fn snippets_open_near_the_first_match() {
         let text = (1..=100).map(|n| format!("từ{n}")).collect::<Vec<_>>().join(" ");
-        let snippet = snippet(&q("tu50"), &text);
+        let snippet = passage_snippet(&q("tu50"), [Cow::Owned(text)]);
         assert!(snippet.starts_with("…từ42 "), "{snippet}");
         assert!(snippet.contains("<mark>từ50</mark>"), "{snippet}");
         assert!(snippet.ends_with("từ77…"), "{snippet}");
+    }
+
+    #[test]
+    fn a_passage_snippet_comes_from_the_first_paragraph_that_matches() {
+        let passages = ["Lời dẫn về giao thông.", "Đoạn một.", "Đoạn hai nói về Lê Chân.", "Lê Chân lần nữa."];
+        let from = |raw: &str| passage_snippet(&q(raw), passages.map(Cow::Borrowed));
+        assert_eq!(from("le chan"), "Đoạn hai nói về <mark>Lê Chân</mark>.");
+        assert_eq!(from("khong co"), "Lời dẫn về giao thông.", "no match: the lead's opening");
+        assert_eq!(passage_snippet(&q("a"), std::iter::empty()), "");
     }
 
     proptest! {
         #[test]
         fn output_never_carries_markup_of_its_own(text in "\\PC{0,120}", raw in "[a-zđ<>&\" ]{1,12}") {
             if let Ok(query) = SearchQuery::parse(&raw) {
-                for out in [mark_all(&query, &text), snippet(&query, &text)] {
+                for out in [mark_all(&query, &text), passage_snippet(&query, [Cow::Borrowed(text.as_str())])] {
                     let stripped = out.replace("<mark>", "").replace("</mark>", "");
                     prop_assert!(!stripped.contains('<') && !stripped.contains('>'), "{out}");
                 }

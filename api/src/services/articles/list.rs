@@ -27,6 +27,17 @@ pub(crate) struct Resolved {
     before: Option<DateTime<Utc>>,
 }
 
+impl Resolved {
+    /// Whether the filter leaves every article in.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.category_ids.is_none()
+            && self.tag_id.is_none()
+            && self.author_id.is_none()
+            && self.after.is_none()
+            && self.before.is_none()
+    }
+}
+
 /// Looks up the ids of every slug in `slugs` from `table` in one statement.
 async fn ids_by_slug(state: &AppState, table: &str, slugs: Vec<&str>) -> AppResult<HashMap<String, i64>> {
     let slugs: Vec<&str> = slugs.into_iter().filter(|s| Slug::parse(s).is_some()).collect();

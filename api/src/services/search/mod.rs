@@ -18,7 +18,7 @@ use utoipa::ToSchema;
 
 use super::{
     articles::{ArticleFilter, Resolved, doc, push_conditions, resolve_one},
-    visibility::push_public,
+    visibility::push_public_indexed,
 };
 use crate::{
     domain::{
@@ -93,7 +93,7 @@ pub struct SearchHit {
 pub struct Highlights {
     #[schema(example = "Kiểm tra <mark>nghị quyết</mark> tại Lê Chân")]
     pub title: String,
-    /// A passage of the lead and body around the first match.
+    /// A passage of the first paragraph (the lead or the body's) with a match, around it.
     pub body: String,
 }
 
@@ -127,12 +127,14 @@ fn push_tier(
                 (Spelling::Folded, true) => "d.title_folded",
                 (Spelling::Folded, false) => "d.folded",
             };
-            sql.push(" FROM search_docs d JOIN articles a ON a.id = d.article_id WHERE ")
+            sql.push(" FROM search_docs d");
+            push_filtered_articles(sql, filter);
+            sql.push(" WHERE ")
                 .push(column)
                 .push(" @@ to_tsquery('simple', ")
                 .bind(query.tsquery(spelling))
                 .push(") AND ");
-            push_public(sql, "a", now);
+            push_public_indexed(sql, "d.doc_key", "d.article_id", now);
             push_conditions(sql, filter, None);
             "d.doc_key"
         }
@@ -143,19 +145,23 @@ fn push_tier(
                 (Spelling::Folded, true) => ("search_titles", &["title_f"]),
                 (Spelling::Folded, false) => ("search_fts", &["title_f", "body_f"]),
             };
-            sql.push(" FROM ")
-                .push(table)
-                .push(" JOIN search_docs d ON d.doc_key = ")
-                .push(table)
-                .push(".rowid JOIN articles a ON a.id = d.article_id WHERE ")
-                .push(table)
-                .push(" MATCH ")
-                .bind(query.fts5(columns, spelling))
-                .push(" AND ");
-            push_public(sql, "a", now);
+            sql.push(" FROM ").push(table).push(" JOIN search_docs d ON d.doc_key = ").push(table).push(".rowid");
+            push_filtered_articles(sql, filter);
+            sql.push(" WHERE ").push(table).push(" MATCH ").bind(query.fts5(columns, spelling)).push(" AND ");
+            // `+` keeps the bound away from FTS5, which honours a rowid bound on a newest-first
+            // walk by reading the term's whole list; as a plain comparison it costs nothing.
+            let key = if title_only { "+search_titles.rowid" } else { "+search_fts.rowid" };
+            push_public_indexed(sql, key, "d.article_id", now);
             push_conditions(sql, filter, None);
             if title_only { "search_titles.rowid" } else { "search_fts.rowid" }
         }
+    }
+}
+
+/// Joins the articles (alias `a`) when the filter needs their columns; visibility alone does not.
+fn push_filtered_articles(sql: &mut Sql, filter: &Resolved) {
+    if !filter.is_empty() {
+        sql.push(" JOIN articles a ON a.id = d.article_id");
     }
 }
 
@@ -190,7 +196,9 @@ pub async fn search(
         if i > 0 {
             sql.push(" UNION ALL ");
         }
-        sql.push("SELECT * FROM (SELECT ").push(&tier.to_string()).push(" AS tier, a.id AS id, d.doc_key AS doc_key");
+        sql.push("SELECT * FROM (SELECT ")
+            .push(&tier.to_string())
+            .push(" AS tier, d.article_id AS id, d.doc_key AS doc_key");
         let newest = push_tier(&mut sql, query, tier, &resolved, now);
         sql.push(" ORDER BY ").push(newest).push(" DESC LIMIT ").bind(i64::try_from(want).unwrap_or(i64::MAX));
         sql.push(") t").push(&tier.to_string());
@@ -242,13 +250,11 @@ async fn hits(state: &AppState, query: &SearchQuery, items: &[(i64, usize)]) -> 
         return Ok(Vec::new());
     }
     let mut sql = Sql::new(state.db.get_database_backend());
-    sql.push("SELECT a.id, a.summary_doc, a.body FROM articles a WHERE a.id IN ")
+    sql.push("SELECT a.id, a.summary_doc, CAST(a.body AS TEXT) AS body FROM articles a WHERE a.id IN ")
         .bind_list(items.iter().map(|(id, _)| *id));
     let mut found: HashMap<i64, (SummaryDoc, Vec<Block>)> = HashMap::new();
     for row in state.db.query_all_raw(sql.build()).await? {
-        let body: Vec<Block> = serde_json::from_value(row.try_get("", "body")?)
-            .map_err(|e| AppError::Internal(anyhow::Error::new(e).context("corrupt article body")))?;
-        found.insert(row.try_get("", "id")?, (doc(&row, "summary_doc")?, body));
+        found.insert(row.try_get("", "id")?, (doc(&row, "summary_doc")?, doc(&row, "body")?));
     }
     let presenter = &state.snapshot().presenter;
     Ok(items
@@ -256,9 +262,10 @@ async fn hits(state: &AppState, query: &SearchQuery, items: &[(i64, usize)]) -> 
         .filter_map(|(id, tier)| {
             let (doc, body) = found.remove(id)?;
             let (score, matched_in, exact_accents) = hit_facts(*tier);
-            let text = index::body_text(&doc.summary, &body);
-            let highlights =
-                Highlights { title: highlight::mark_all(query, &doc.title), body: highlight::snippet(query, &text) };
+            let highlights = Highlights {
+                title: highlight::mark_all(query, &doc.title),
+                body: highlight::passage_snippet(query, index::passages(&doc.summary, &body)),
+            };
             Some(SearchHit { article: presenter.summary(doc), score, matched_in, exact_accents, highlights })
         })
         .collect())
