@@ -33,10 +33,11 @@ pub fn push_public(sql: &mut Sql, alias: &str, now: DateTime<Utc>) {
 /// passes over scheduled articles with a comparison each instead of a row lookup each.
 pub fn push_public_indexed(sql: &mut Sql, key: &str, article_id: &str, now: DateTime<Utc>) {
     let (this_second, next_second) = search::index::second_keys(now);
-    sql.push("(").push(key).push(" < ").bind(this_second);
-    sql.push(" OR (").push(key).push(" < ").bind(next_second);
-    sql.push(" AND EXISTS (SELECT 1 FROM articles p WHERE p.id = ").push(article_id);
-    sql.push(" AND p.published_at <= ").bind(now).push(")))");
+    // The bound on its own lets PostgreSQL start its newest-first index walk at the present.
+    sql.push(key).push(" < ").bind(next_second);
+    sql.push(" AND (").push(key).push(" < ").bind(this_second);
+    sql.push(" OR EXISTS (SELECT 1 FROM articles p WHERE p.id = ").push(article_id);
+    sql.push(" AND p.published_at <= ").bind(now).push("))");
 }
 
 /// Remembers when the next scheduled article becomes public, so cached public responses can

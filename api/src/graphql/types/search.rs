@@ -17,7 +17,7 @@ use crate::{
 pub struct SearchHighlights {
     /// The title, marked.
     pub title: String,
-    /// A passage of the lead and body around the first match, marked.
+    /// A passage of the first paragraph (the lead or the body's) with a match, around it, marked.
     pub body: String,
 }
 

@@ -12,7 +12,7 @@ pub mod index;
 use std::collections::HashMap;
 
 use chrono::Utc;
-use sea_orm::{ConnectionTrait, DbBackend};
+use sea_orm::{ConnectionTrait, DbBackend, TransactionTrait};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -204,7 +204,7 @@ pub async fn search(
         sql.push(") t").push(&tier.to_string());
     }
     let mut best: HashMap<i64, (usize, i64)> = HashMap::new();
-    for row in state.db.query_all_raw(sql.build()).await? {
+    for row in planned_for_its_words(state, sql).await? {
         let tier = usize::try_from(row.try_get::<i32>("", "tier")?).unwrap_or(usize::MAX);
         let entry = best.entry(row.try_get("", "id")?).or_insert((tier, row.try_get("", "doc_key")?));
         entry.0 = entry.0.min(tier);
@@ -237,10 +237,26 @@ async fn count(state: &AppState, query: &SearchQuery, filter: &Resolved) -> AppR
     let mut sql = Sql::new(state.db.get_database_backend());
     sql.push("SELECT COUNT(*) AS n");
     push_tier(&mut sql, query, TIERS.len() - 1, filter, Utc::now());
-    Ok(match state.db.query_one_raw(sql.build()).await? {
+    Ok(match planned_for_its_words(state, sql).await?.first() {
         Some(row) => u64::try_from(row.try_get::<i64>("", "n")?).unwrap_or_default(),
         None => 0,
     })
+}
+
+/// Runs a full-text statement planned for the words it binds. PostgreSQL sessions here reuse
+/// one plan per statement whatever its parameters, which suits every other read; for a search
+/// that plan cannot know how common the words are, and the good plans differ by orders of
+/// magnitude: a common word walks the newest documents and stops after a page, a rare one
+/// collects its few matches from the GIN index and sorts them.
+async fn planned_for_its_words(state: &AppState, sql: Sql) -> AppResult<Vec<sea_orm::QueryResult>> {
+    if state.db.get_database_backend() != DbBackend::Postgres {
+        return Ok(state.db.query_all_raw(sql.build()).await?);
+    }
+    let txn = state.db.begin().await?;
+    txn.execute_unprepared("SET LOCAL plan_cache_mode = force_custom_plan").await?;
+    let rows = txn.query_all_raw(sql.build()).await?;
+    txn.commit().await?;
+    Ok(rows)
 }
 
 /// The page's articles with their highlights, in ranking order, in one statement. Snippets
