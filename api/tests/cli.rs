@@ -1,6 +1,5 @@
 //! The `bantin` command line: creating the first admin without a password argument, and
-//! remaking image renditions after the width set changes, rebuilding the search index, and the
-//! statistics a bulk load leaves.
+//! remaking image renditions after the width set changes, rebuilding the search index.
 #![allow(clippy::expect_used, reason = "a failing test panics with the reason")]
 
 use std::{
@@ -129,17 +128,4 @@ async fn search_reindex_rebuilds_the_index_from_the_articles() {
     .await;
     assert!(stdout.contains(&format!("rebuilt: {indexed} ")), "{stdout}");
     assert_eq!(count(&db, "SELECT COUNT(*) AS n FROM search_docs").await, indexed);
-}
-
-/// After a bulk load SQLite keeps table sizes but no value samples: with samples, every read
-/// that binds the current time would be compiled again on each execution.
-#[tokio::test]
-async fn synthetic_seeding_leaves_sizes_for_the_planner_and_no_value_samples() {
-    let dir = tempfile::tempdir().expect("temporary folder");
-    let seeded = bantin(dir.path(), "320", &["seed", "--synthetic", "300"]);
-    assert!(seeded.status.success(), "{}", String::from_utf8_lossy(&seeded.stderr));
-    let url = format!("sqlite://{}", dir.path().join("bantin.db").display());
-    let db = Database::connect(&url).await.expect("database");
-    assert!(count(&db, "SELECT COUNT(*) AS n FROM sqlite_stat1 WHERE tbl = 'articles'").await > 0, "sizes kept");
-    assert_eq!(count(&db, "SELECT COUNT(*) AS n FROM sqlite_stat4").await, 0, "no value samples");
 }

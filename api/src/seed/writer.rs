@@ -71,31 +71,12 @@ pub async fn next_id<C: ConnectionTrait>(db: &C, table: &str) -> anyhow::Result<
 
 /// Refreshes the planner's statistics after a bulk load, so the first queries after it are
 /// planned for the real table sizes (and, on PostgreSQL, index-only scans work at once).
-///
-/// SQLite keeps only the table and index sizes (`sqlite_stat1`): with value samples
-/// (`sqlite_stat4`, which the bundled SQLite collects) every statement comparing an indexed
-/// column with a parameter is compiled again whenever the parameter changes, and public reads
-/// bind the current time, so every read would be parsed and planned anew.
 pub async fn refresh_statistics<C: ConnectionTrait>(db: &C) -> anyhow::Result<()> {
-    match db.get_database_backend() {
-        DbBackend::Postgres => {
-            db.execute_unprepared("VACUUM ANALYZE").await?;
-        }
-        _ => {
-            db.execute_unprepared("ANALYZE").await?;
-            let samples = db
-                .query_one_raw(Statement::from_string(
-                    DbBackend::Sqlite,
-                    "SELECT COUNT(*) AS n FROM sqlite_master WHERE name = 'sqlite_stat4'",
-                ))
-                .await?
-                .context("COUNT returned no row")?;
-            if samples.try_get::<i64>("", "n")? > 0 {
-                db.execute_unprepared("DELETE FROM sqlite_stat4").await?;
-                db.execute_unprepared("ANALYZE sqlite_schema").await?;
-            }
-        }
-    }
+    let sql = match db.get_database_backend() {
+        DbBackend::Postgres => "VACUUM ANALYZE",
+        _ => "ANALYZE",
+    };
+    db.execute_unprepared(sql).await?;
     Ok(())
 }
 

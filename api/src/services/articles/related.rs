@@ -12,7 +12,7 @@ use sea_orm::ConnectionTrait;
 
 use super::doc;
 use crate::{
-    domain::{search, slug::Slug},
+    domain::{slug::Slug, text::fold},
     error::{AppError, AppResult},
     read_model::SummaryDoc,
     services::visibility::push_public,
@@ -56,11 +56,30 @@ struct Anchor {
     title_pairs: Vec<[String; 2]>,
 }
 
+/// The folded words of a title: folded whole first, so the many candidate titles of a request
+/// cost one pass each and no allocation per word.
+fn folded_words(folded: &str) -> impl Iterator<Item = &str> {
+    folded.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty())
+}
+
 fn title_pairs(title: &str) -> Vec<[String; 2]> {
-    let words: Vec<String> = search::words(title).map(|w| w.folded).collect();
-    let mut pairs: Vec<[String; 2]> = words.windows(2).map(|w| [w[0].clone(), w[1].clone()]).collect();
+    let folded = fold(title);
+    let words: Vec<&str> = folded_words(&folded).collect();
+    let mut pairs: Vec<[String; 2]> = words.windows(2).map(|w| [w[0].to_owned(), w[1].to_owned()]).collect();
     pairs.dedup();
     pairs
+}
+
+/// Whether `title` has two adjacent words that are one of `pairs`.
+fn shares_a_pair(pairs: &[[String; 2]], title: &str) -> bool {
+    let folded = fold(title);
+    let mut words = folded_words(&folded);
+    let Some(mut previous) = words.next() else { return false };
+    words.any(|word| {
+        let found = pairs.iter().any(|[a, b]| a == previous && b == word);
+        previous = word;
+        found
+    })
 }
 
 async fn anchors(state: &AppState, subject: Subject<'_>, now: DateTime<Utc>) -> AppResult<Vec<Anchor>> {
@@ -180,7 +199,7 @@ async fn related_for(
         .zip(grouped)
         .map(|(anchor, mut candidates)| {
             for candidate in &mut candidates {
-                if title_pairs(&candidate.title).iter().any(|pair| anchor.title_pairs.contains(pair)) {
+                if shares_a_pair(&anchor.title_pairs, &candidate.title) {
                     candidate.score += 2;
                 }
             }
@@ -232,4 +251,29 @@ pub async fn related_many(state: &AppState, ids: &[i64], limit: u64) -> AppResul
         return Ok(HashMap::new());
     }
     related_for(state, Subject::Ids(ids), limit).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn titles_share_a_term_whatever_their_accents_case_and_punctuation() {
+        let pairs = title_pairs("Nghị quyết mới về cảng Lạch Huyện");
+        assert!(shares_a_pair(&pairs, "NGHI QUYET cho thanh pho"));
+        assert!(shares_a_pair(&pairs, "Mở rộng cảng: lạch huyện đón tàu"), "a pair after punctuation");
+        assert!(!shares_a_pair(&pairs, "Quyết nghị của hội đồng"), "the words in the other order");
+        assert!(!shares_a_pair(&pairs, "Cảng"), "one word has no pair");
+        assert!(!shares_a_pair(&[], "Nghị quyết"));
+    }
+
+    proptest! {
+        #[test]
+        fn sharing_a_pair_is_having_a_pair_in_common(a in "[aăâbcdđeê ,.Ạ]{0,24}", b in "[aăâbcdđeê ,.Ạ]{0,24}") {
+            let ours = title_pairs(&a);
+            let theirs = title_pairs(&b);
+            prop_assert_eq!(shares_a_pair(&ours, &b), theirs.iter().any(|pair| ours.contains(pair)));
+        }
+    }
 }
