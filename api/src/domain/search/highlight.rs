@@ -96,8 +96,8 @@ pub fn passage_snippet<'a>(query: &SearchQuery, passages: impl IntoIterator<Item
             let first = (0..words.len()).find(|&i| words.match_at(query, i) > 0);
             (first.map(|first| window(query, &mut words, first)), words.len() > 0)
         };
-        if found.is_some() {
-            return found.unwrap_or_default();
+        if let Some(snippet) = found {
+            return snippet;
         }
         if opening.is_none() && has_words {
             opening = Some(text);
