@@ -6,6 +6,7 @@ mod m20261127_000001_content_model;
 mod m20261128_000001_editorial;
 mod m20261128_000002_media_library;
 mod m20261128_000003_search_and_related;
+mod m20261128_000004_search_words;
 
 /// Runs Bantin's migrations in order; `bantin migrate` and server start-up both use it.
 pub struct Migrator;
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000001_editorial::Migration),
             Box::new(m20261128_000002_media_library::Migration),
             Box::new(m20261128_000003_search_and_related::Migration),
+            Box::new(m20261128_000004_search_words::Migration),
         ]
     }
 }

@@ -136,6 +136,38 @@ async fn phrases_match_together_and_the_last_word_is_a_prefix() {
     assert!(slugs(&search(&app, "nghi quy ").await).iter().all(|s| s != &together), "a finished word is whole");
 }
 
+/// Prefixes of lengths the full-text index keeps no prefix index for (one character is never
+/// a prefix; four and more are completed from the index's word list) find the same articles,
+/// in both spellings, and words of articles published after start-up complete too.
+#[tokio::test]
+async fn long_prefixes_complete_to_indexed_words() {
+    let app = spawn_app().await;
+    let editor = app.account("editor").await;
+    let resettled =
+        publish(&app, &editor, "Khu tái định cư Vĩnh Niệm", "Bàn giao nhà tái định cư.", "2026-02-03T08:00:00+07:00")
+            .await;
+    let decided =
+        publish(&app, &editor, "Quyết định về zirconi", "Nhà máy zirconi mới.", "2026-02-04T08:00:00+07:00").await;
+
+    for (query, slug) in [
+        ("tai dinh", &resettled),
+        ("tai đinh", &resettled),
+        ("tái địn", &resettled),
+        ("nha may zirc", &decided),
+        ("nhà máy zirconi", &decided),
+        ("quyet dinh ve zircon", &decided),
+    ] {
+        let found = search(&app, query).await;
+        assert!(slugs(&found).contains(slug), "{query}: {:?}", slugs(&found));
+    }
+    let exact = search(&app, "tái định").await;
+    let hit = &exact["data"][position(&exact, &resettled)];
+    assert_eq!((hit["exact_accents"].as_bool(), hit["matched_in"].as_str()), (Some(true), Some("title")), "{hit}");
+    assert!(!slugs(&search(&app, "nha may zirca").await).contains(&decided), "no indexed word starts so");
+    let counted = search_with(&app, "quyet dinh ve zirco", "&page=1").await;
+    assert_eq!(counted["meta"]["total"], 1, "{counted}");
+}
+
 #[tokio::test]
 async fn bad_queries_are_refused_by_name_or_answered_never_failed() {
     let app = spawn_app().await;

@@ -51,7 +51,7 @@ pub fn words(text: &str) -> impl Iterator<Item = Word> + '_ {
 
 /// Combining marks stay inside a word, so text that slipped through in NFD is still one word.
 pub(super) fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c)
+    super::text::is_alphanumeric(c) || unicode_normalization::char::is_combining_mark(c)
 }
 
 fn word(raw: &str) -> Option<Word> {
@@ -70,7 +70,7 @@ fn word(raw: &str) -> Option<Word> {
 pub fn fold_word(raw: &str, out: &mut String) {
     out.clear();
     fold_into(raw, out);
-    out.retain(char::is_alphanumeric);
+    out.retain(super::text::is_alphanumeric);
 }
 
 /// Byte ranges of the words of `text` (the words [`word_spans`] yields, unspelled).

@@ -4,6 +4,8 @@
 //! syntax: the back ends get expressions written here from words made only of letters and
 //! digits.
 
+use std::collections::HashMap;
+
 use super::{Word, is_word_char, word_spans};
 
 /// Longest query accepted, in characters.
@@ -41,6 +43,11 @@ pub enum QueryError {
     #[error("has no letters or digits to search for")]
     NoWords,
 }
+
+/// The indexed words that some prefixes of a query stand for, keyed by the spelled prefix.
+/// Each list holds only words made of letters and digits, read from the index's word list.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Completions(pub HashMap<String, Vec<String>>);
 
 /// Which spelling of the words an expression matches.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -120,14 +127,31 @@ impl SearchQuery {
             .join(" ")
     }
 
-    /// An SQLite FTS5 expression over `columns`.
-    pub fn fts5(&self, columns: &[&str], spelling: Spelling) -> String {
+    /// The words still being typed, in `spelling`.
+    pub fn prefixes(&self, spelling: Spelling) -> impl Iterator<Item = &str> {
+        self.clauses.iter().filter_map(move |clause| match clause {
+            Clause::Word { word, prefix: true } => Some(word.spelled(spelling)),
+            _ => None,
+        })
+    }
+
+    /// An SQLite FTS5 expression over `columns`; a prefix found in `completions` is matched as
+    /// the words it stands for, any other as an FTS5 prefix.
+    pub fn fts5(&self, columns: &[&str], spelling: Spelling, completions: &Completions) -> String {
         let body = self
             .clauses
             .iter()
             .map(|clause| match clause {
                 Clause::Word { word, prefix } => {
-                    format!("\"{}\"{}", word.spelled(spelling), if *prefix { "*" } else { "" })
+                    let spelled = word.spelled(spelling);
+                    match completions.0.get(spelled) {
+                        Some(words) if *prefix && !words.is_empty() => {
+                            format!("({})", words.iter().map(|w| format!("\"{w}\"")).collect::<Vec<_>>().join(" OR "))
+                        }
+                        // No indexed word starts with it: the prefix itself is not one either.
+                        Some(_) if *prefix => format!("\"{spelled}\""),
+                        _ => format!("\"{spelled}\"{}", if *prefix { "*" } else { "" }),
+                    }
                 }
                 Clause::Phrase(words) => {
                     format!("\"{}\"", words.iter().map(|w| w.spelled(spelling)).collect::<Vec<_>>().join(" "))
@@ -198,16 +222,33 @@ mod tests {
     #[test]
     fn back_end_expressions_use_each_spelling() {
         let q = SearchQuery::parse("\"nghị quyết\" Hà").expect("query");
-        assert_eq!(q.fts5(&["title_f", "body_f"], Spelling::Folded), "{title_f body_f} : (\"nghi quyet\" AND \"ha\"*)");
+        let none = Completions::default();
+        assert_eq!(
+            q.fts5(&["title_f", "body_f"], Spelling::Folded, &none),
+            "{title_f body_f} : (\"nghi quyet\" AND \"ha\"*)"
+        );
         assert_eq!(q.tsquery(Spelling::Exact), "('nghị' <-> 'quyết') & 'hà':*");
         assert_eq!(q.tsquery(Spelling::Folded), "('nghi' <-> 'quyet') & 'ha':*");
+    }
+
+    #[test]
+    fn a_completed_prefix_is_matched_as_the_words_it_stands_for() {
+        let q = SearchQuery::parse("tai dinh").expect("query");
+        assert_eq!(q.prefixes(Spelling::Folded).collect::<Vec<_>>(), ["dinh"]);
+        let completions =
+            Completions([("dinh".to_owned(), vec!["dinh".to_owned(), "dinhs".to_owned()])].into_iter().collect());
+        assert_eq!(q.fts5(&["t"], Spelling::Folded, &completions), "{t} : (\"tai\" AND (\"dinh\" OR \"dinhs\"))");
+        let nothing = Completions([("dinh".to_owned(), Vec::new())].into_iter().collect());
+        assert_eq!(q.fts5(&["t"], Spelling::Folded, &nothing), "{t} : (\"tai\" AND \"dinh\")");
+        let whole = SearchQuery::parse("dinh").expect("query");
+        assert_eq!(whole.fts5(&["t"], Spelling::Folded, &completions), "{t} : (\"dinh\")", "not a prefix");
     }
 
     proptest! {
         #[test]
         fn any_input_parses_or_is_refused_without_panicking(raw in "\\PC{0,300}") {
             if let Ok(q) = SearchQuery::parse(&raw) {
-                for expr in [q.fts5(&["c"], Spelling::Exact), q.tsquery(Spelling::Folded)] {
+                for expr in [q.fts5(&["c"], Spelling::Exact, &Completions::default()), q.tsquery(Spelling::Folded)] {
                     let words = expr.chars().filter(|c| c.is_alphanumeric()).count();
                     prop_assert!(words > 0);
                 }

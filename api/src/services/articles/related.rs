@@ -12,7 +12,10 @@ use sea_orm::ConnectionTrait;
 
 use super::doc;
 use crate::{
-    domain::{slug::Slug, text::fold},
+    domain::{
+        slug::Slug,
+        text::{fold, is_alphanumeric},
+    },
     error::{AppError, AppResult},
     read_model::SummaryDoc,
     services::visibility::push_public,
@@ -59,7 +62,7 @@ struct Anchor {
 /// The folded words of a title: folded whole first, so the many candidate titles of a request
 /// cost one pass each and no allocation per word.
 fn folded_words(folded: &str) -> impl Iterator<Item = &str> {
-    folded.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty())
+    folded.split(|c: char| !is_alphanumeric(c)).filter(|w| !w.is_empty())
 }
 
 fn title_pairs(title: &str) -> Vec<[String; 2]> {

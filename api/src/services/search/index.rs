@@ -2,7 +2,10 @@
 //! article is indexed while it is published or scheduled and out of the trash, and removed
 //! otherwise, so the index never holds text the public may not find.
 
-use std::borrow::Cow;
+use std::{
+    borrow::Cow,
+    collections::{BTreeSet, HashMap},
+};
 
 use bantin_entity::article;
 use chrono::{DateTime, Utc};
@@ -13,7 +16,13 @@ use sea_orm::{
 };
 
 use crate::{
-    domain::{blocks::Block, search::IndexedText},
+    domain::{
+        blocks::Block,
+        search::{
+            IndexedText,
+            query::{Completions, SearchQuery, Spelling},
+        },
+    },
     error::AppResult,
     sql::Sql,
 };
@@ -23,6 +32,16 @@ const CHUNK: usize = 100;
 
 /// SQLite's full-text tables, both keyed by `doc_key`.
 const FTS_TABLES: [&str; 2] = ["search_fts", "search_titles"];
+
+/// Prefix lengths, in characters, that SQLite's full-text tables index themselves (their
+/// `prefix = '2 3'` option); other prefixes are completed from `search_words`.
+const INDEXED_PREFIX_CHARS: [usize; 2] = [2, 3];
+
+/// Most words a prefix is completed to; a prefix that stands for more is left to FTS5.
+const MAX_COMPLETIONS: usize = 256;
+
+/// Words per statement adding to `search_words`.
+const WORDS_PER_STATEMENT: usize = 500;
 
 /// What the index keeps of one article.
 pub struct Entry {
@@ -180,6 +199,19 @@ async fn insert<C: ConnectionTrait>(db: &C, entries: &[Entry]) -> AppResult<()> 
                     .map(|e| [e.doc_key.into(), e.title.folded.as_str().into(), e.title.exact.as_str().into()]),
             );
             statements.extend([docs, fts, titles]);
+            let words: BTreeSet<&str> = entries
+                .iter()
+                .flat_map(|e| [&e.title.exact, &e.title.folded, &e.body.exact, &e.body.folded])
+                .flat_map(|text| text.split(' '))
+                .filter(|word| !word.is_empty())
+                .collect();
+            for chunk in words.into_iter().collect::<Vec<_>>().chunks(WORDS_PER_STATEMENT) {
+                let mut known = Sql::new(backend);
+                known
+                    .push("INSERT OR IGNORE INTO search_words (word) VALUES ")
+                    .bind_rows(chunk.iter().map(|word| [Value::from(*word)]));
+                statements.push(known);
+            }
         }
     }
     for sql in statements {
@@ -198,6 +230,9 @@ pub async fn reindex(db: &DatabaseConnection) -> AppResult<u64> {
         }
     }
     txn.execute_unprepared("DELETE FROM search_docs").await?;
+    if txn.get_database_backend() != DbBackend::Postgres {
+        txn.execute_unprepared("DELETE FROM search_words").await?;
+    }
     let ids: Vec<i64> =
         article::Entity::find().select_only().column(article::Column::Id).into_tuple::<i64>().all(&txn).await?;
     let bar = ProgressBar::new(ids.len() as u64).with_style(
@@ -219,6 +254,47 @@ pub async fn reindex(db: &DatabaseConnection) -> AppResult<u64> {
     txn.commit().await?;
     optimize(db).await?;
     Ok(held)
+}
+
+/// The indexed words that the query's prefixes stand for, in each of `spellings`, where FTS5
+/// has no index of that prefix length (SQLite only; PostgreSQL reads prefixes from its GIN
+/// keys). A prefix that stands for more than [`MAX_COMPLETIONS`] words is left out.
+pub async fn completions<C: ConnectionTrait>(
+    db: &C,
+    query: &SearchQuery,
+    spellings: &[Spelling],
+) -> AppResult<Completions> {
+    let backend = db.get_database_backend();
+    let mut found = HashMap::new();
+    if backend == DbBackend::Postgres {
+        return Ok(Completions(found));
+    }
+    let prefixes: BTreeSet<&str> = spellings
+        .iter()
+        .flat_map(|spelling| query.prefixes(*spelling))
+        .filter(|prefix| !INDEXED_PREFIX_CHARS.contains(&prefix.chars().count()))
+        .collect();
+    for prefix in prefixes {
+        let mut sql = Sql::new(backend);
+        // Every word that starts with `prefix` sorts from it to below it followed by the last
+        // code point (text compares as UTF-8 bytes).
+        sql.push("SELECT word FROM search_words WHERE word >= ")
+            .bind(prefix)
+            .push(" AND word < ")
+            .bind(format!("{prefix}{}", char::MAX))
+            .push(" ORDER BY word LIMIT ")
+            .bind(i64::try_from(MAX_COMPLETIONS + 1).unwrap_or(i64::MAX));
+        let words = db
+            .query_all_raw(sql.build())
+            .await?
+            .iter()
+            .map(|row| row.try_get::<String>("", "word"))
+            .collect::<Result<Vec<_>, _>>()?;
+        if words.len() <= MAX_COMPLETIONS && words.iter().all(|w| w.chars().all(crate::domain::text::is_alphanumeric)) {
+            found.insert(prefix.to_owned(), words);
+        }
+    }
+    Ok(Completions(found))
 }
 
 /// Merges SQLite's full-text segments into one after a bulk load, so a query reads one
@@ -246,6 +322,31 @@ mod tests {
             Block::Quote { text: "<em>Tốt</em>".into(), attribution: Some("Ông Hải".into()) },
         ];
         assert_eq!(body_text("Sapo.", &body), "Sapo.\nCầu Rào & bến xe\nTốt\nÔng Hải");
+    }
+
+    /// A database indexed before the word list existed gets every indexed word in it.
+    #[tokio::test]
+    async fn the_word_list_is_filled_from_an_existing_index() {
+        use bantin_migration::{Migrator, MigratorTrait};
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("old.db").display());
+        let db = sea_orm::Database::connect(url).await.expect("database");
+        let before_the_list = Migrator::migrations().len() - 1;
+        Migrator::up(&db, Some(u32::try_from(before_the_list).expect("few"))).await.expect("older migrations");
+        db.execute_unprepared(
+            "INSERT INTO search_fts (rowid, title_f, body_f, title_e, body_e) \
+             VALUES (7, 'tai dinh cu', 'ban giao', 'tái định cư', 'bàn giao')",
+        )
+        .await
+        .expect("an old entry");
+        Migrator::up(&db, None).await.expect("the word list");
+        let query = SearchQuery::parse("khu tai dinh").expect("query");
+        let found = completions(&db, &query, &[Spelling::Folded]).await.expect("completions");
+        assert_eq!(found.0.get("dinh"), Some(&vec!["dinh".to_owned()]));
+        let exact = SearchQuery::parse("khu tái định").expect("query");
+        let found = completions(&db, &exact, &[Spelling::Exact, Spelling::Folded]).await.expect("completions");
+        assert_eq!(found.0.get("định"), Some(&vec!["định".to_owned()]));
+        assert_eq!(found.0.len(), 2, "both spellings: {found:?}");
     }
 
     #[test]

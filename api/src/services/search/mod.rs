@@ -25,7 +25,7 @@ use crate::{
         blocks::Block,
         search::{
             highlight,
-            query::{QueryError, SearchQuery, Spelling},
+            query::{Completions, QueryError, SearchQuery, Spelling},
         },
     },
     error::{AppError, AppResult},
@@ -116,6 +116,7 @@ fn push_tier(
     query: &SearchQuery,
     tier: usize,
     filter: &Resolved,
+    completions: &Completions,
     now: chrono::DateTime<Utc>,
 ) -> &'static str {
     let (spelling, title_only) = TIERS[tier];
@@ -147,7 +148,11 @@ fn push_tier(
             };
             sql.push(" FROM ").push(table).push(" JOIN search_docs d ON d.doc_key = ").push(table).push(".rowid");
             push_filtered_articles(sql, filter);
-            sql.push(" WHERE ").push(table).push(" MATCH ").bind(query.fts5(columns, spelling)).push(" AND ");
+            sql.push(" WHERE ")
+                .push(table)
+                .push(" MATCH ")
+                .bind(query.fts5(columns, spelling, completions))
+                .push(" AND ");
             // `+` keeps the bound away from FTS5, which honours a rowid bound on a newest-first
             // walk by reading the term's whole list; as a plain comparison it costs nothing.
             let key = if title_only { "+search_titles.rowid" } else { "+search_fts.rowid" };
@@ -192,6 +197,8 @@ pub async fn search(
     // single out text written without its marks, so they are skipped.
     let tiers: Vec<usize> =
         (0..TIERS.len()).filter(|t| query.has_accents() || TIERS[*t].0 == Spelling::Folded).collect();
+    let spellings: Vec<Spelling> = tiers.iter().map(|t| TIERS[*t].0).collect();
+    let completions = index::completions(&state.db, query, &spellings).await?;
     for (i, &tier) in tiers.iter().enumerate() {
         if i > 0 {
             sql.push(" UNION ALL ");
@@ -199,7 +206,7 @@ pub async fn search(
         sql.push("SELECT * FROM (SELECT ")
             .push(&tier.to_string())
             .push(" AS tier, d.article_id AS id, d.doc_key AS doc_key");
-        let newest = push_tier(&mut sql, query, tier, &resolved, now);
+        let newest = push_tier(&mut sql, query, tier, &resolved, &completions, now);
         sql.push(" ORDER BY ").push(newest).push(" DESC LIMIT ").bind(i64::try_from(want).unwrap_or(i64::MAX));
         sql.push(") t").push(&tier.to_string());
     }
@@ -224,7 +231,7 @@ pub async fn search(
     let next_cursor = has_more.then(|| cursor_after(state, query, filter, end));
     let mut meta = PageMeta { limit: page.limit, next_cursor, has_more, ..PageMeta::default() };
     if let Some(number) = page.page {
-        let total = count(state, query, &resolved).await?;
+        let total = count(state, query, &resolved, &completions).await?;
         meta.page = Some(number);
         meta.total = Some(total);
         meta.total_pages = Some(total.min(MAX_RESULTS).div_ceil(page.limit));
@@ -233,10 +240,10 @@ pub async fn search(
 }
 
 /// How many public articles match (the widest tier).
-async fn count(state: &AppState, query: &SearchQuery, filter: &Resolved) -> AppResult<u64> {
+async fn count(state: &AppState, query: &SearchQuery, filter: &Resolved, completions: &Completions) -> AppResult<u64> {
     let mut sql = Sql::new(state.db.get_database_backend());
     sql.push("SELECT COUNT(*) AS n");
-    push_tier(&mut sql, query, TIERS.len() - 1, filter, Utc::now());
+    push_tier(&mut sql, query, TIERS.len() - 1, filter, completions, Utc::now());
     Ok(match planned_for_its_words(state, sql).await?.first() {
         Some(row) => u64::try_from(row.try_get::<i64>("", "n")?).unwrap_or_default(),
         None => 0,
@@ -312,7 +319,7 @@ mod tests {
         for backend in [DbBackend::Sqlite, DbBackend::Postgres] {
             for tier in 0..4 {
                 let mut sql = Sql::new(backend);
-                let newest = push_tier(&mut sql, &query, tier, &filter, Utc::now());
+                let newest = push_tier(&mut sql, &query, tier, &filter, &Completions::default(), Utc::now());
                 let text = sql.build().sql;
                 let table = if tier < 2 { "search_titles" } else { "search_fts" };
                 match backend {
