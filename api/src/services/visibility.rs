@@ -25,19 +25,48 @@ pub fn push_public(sql: &mut Sql, alias: &str, now: DateTime<Utc>) {
         .bind(now);
 }
 
+/// Which keys of the search index a condition from [`push_public_indexed`] covers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IndexedKeys {
+    /// Every key up to the present.
+    All,
+    /// Keys of seconds already past: public by the key alone.
+    Settled,
+    /// Keys of the current second, each checked against its article's exact time.
+    ThisSecond,
+}
+
 /// Appends the rule for a row of the search index, whose doc key is `key` and article id
-/// `article_id`. The index holds only published and scheduled articles out of the trash (it
-/// changes in their transaction), and its key orders by the second of publication: a key
-/// below the current second's is public without a look at the article, and only a key of the
-/// current second needs its article's exact time. So a search walking the index newest first
-/// passes over scheduled articles with a comparison each instead of a row lookup each.
-pub fn push_public_indexed(sql: &mut Sql, key: &str, article_id: &str, now: DateTime<Utc>) {
+/// `article_id`, over the keys `keys` covers. The index holds only published and scheduled
+/// articles out of the trash (it changes in their transaction), and its key orders by the
+/// second of publication: a key below the current second's is public without a look at the
+/// article, and only a key of the current second needs its article's exact time. So a search
+/// walking the index newest first passes over scheduled articles with a comparison each
+/// instead of a row lookup each. Asked for separately, the settled keys carry no subquery, so
+/// PostgreSQL's planner prices the newest-first walk by its comparisons alone.
+pub fn push_public_indexed(sql: &mut Sql, key: &str, article_id: &str, now: DateTime<Utc>, keys: IndexedKeys) {
     let (this_second, next_second) = search::index::second_keys(now);
-    // The bound on its own lets PostgreSQL start its newest-first index walk at the present.
-    sql.push(key).push(" < ").bind(next_second);
-    sql.push(" AND (").push(key).push(" < ").bind(this_second);
-    sql.push(" OR EXISTS (SELECT 1 FROM articles p WHERE p.id = ").push(article_id);
-    sql.push(" AND p.published_at <= ").bind(now).push("))");
+    let exact_time = |sql: &mut Sql| {
+        sql.push("EXISTS (SELECT 1 FROM articles p WHERE p.id = ").push(article_id);
+        sql.push(" AND p.published_at <= ").bind(now).push(")");
+    };
+    match keys {
+        IndexedKeys::Settled => {
+            sql.push(key).push(" < ").bind(this_second);
+        }
+        IndexedKeys::ThisSecond => {
+            sql.push(key).push(" >= ").bind(this_second).push(" AND ");
+            sql.push(key).push(" < ").bind(next_second).push(" AND ");
+            exact_time(sql);
+        }
+        IndexedKeys::All => {
+            // The bound on its own lets PostgreSQL start its newest-first walk at the present.
+            sql.push(key).push(" < ").bind(next_second);
+            sql.push(" AND (").push(key).push(" < ").bind(this_second).push(" OR ");
+            exact_time(sql);
+            sql.push(")");
+        }
+    }
 }
 
 /// Remembers when the next scheduled article becomes public, so cached public responses can
@@ -81,5 +110,33 @@ impl Schedule {
             *guard = Some((generation, next));
         }
         Ok(next)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use sea_orm::DbBackend;
+
+    use super::*;
+
+    /// The settled keys and the current second split the rule with no gap or overlap, and only
+    /// the current second looks at the article.
+    #[test]
+    fn the_index_rule_splits_at_the_current_second() {
+        let now = DateTime::from_timestamp(1_795_882_149, 376_000_000).expect("time");
+        let (this_second, next_second) = search::index::second_keys(now);
+        let built = |keys| {
+            let mut sql = Sql::new(DbBackend::Postgres);
+            push_public_indexed(&mut sql, "k", "id", now, keys);
+            let statement = sql.build();
+            (statement.sql, statement.values.map(|v| v.0).unwrap_or_default())
+        };
+        let (settled, values) = built(IndexedKeys::Settled);
+        assert_eq!((settled.as_str(), values), ("k < $1", vec![this_second.into()]));
+        let (current, values) = built(IndexedKeys::ThisSecond);
+        assert!(current.starts_with("k >= $1 AND k < $2 AND EXISTS"), "{current}");
+        assert_eq!(values[..2], [this_second.into(), next_second.into()]);
+        let (all, _) = built(IndexedKeys::All);
+        assert!(all.contains(" OR EXISTS"), "{all}");
     }
 }

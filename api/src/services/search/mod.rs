@@ -18,7 +18,7 @@ use utoipa::ToSchema;
 
 use super::{
     articles::{ArticleFilter, Resolved, doc, push_conditions, resolve_one},
-    visibility::push_public_indexed,
+    visibility::{IndexedKeys, push_public_indexed},
 };
 use crate::{
     domain::{
@@ -117,6 +117,7 @@ fn push_tier(
     tier: usize,
     filter: &Resolved,
     completions: &Completions,
+    keys: IndexedKeys,
     now: chrono::DateTime<Utc>,
 ) -> &'static str {
     let (spelling, title_only) = TIERS[tier];
@@ -135,7 +136,7 @@ fn push_tier(
                 .push(" @@ to_tsquery('simple', ")
                 .bind(query.tsquery(spelling))
                 .push(") AND ");
-            push_public_indexed(sql, "d.doc_key", "d.article_id", now);
+            push_public_indexed(sql, "d.doc_key", "d.article_id", now, keys);
             push_conditions(sql, filter, None);
             "d.doc_key"
         }
@@ -156,7 +157,7 @@ fn push_tier(
             // `+` keeps the bound away from FTS5, which honours a rowid bound on a newest-first
             // walk by reading the term's whole list; as a plain comparison it costs nothing.
             let key = if title_only { "+search_titles.rowid" } else { "+search_fts.rowid" };
-            push_public_indexed(sql, key, "d.article_id", now);
+            push_public_indexed(sql, key, "d.article_id", now, keys);
             push_conditions(sql, filter, None);
             if title_only { "search_titles.rowid" } else { "search_fts.rowid" }
         }
@@ -199,16 +200,24 @@ pub async fn search(
         (0..TIERS.len()).filter(|t| query.has_accents() || TIERS[*t].0 == Spelling::Folded).collect();
     let spellings: Vec<Spelling> = tiers.iter().map(|t| TIERS[*t].0).collect();
     let completions = index::completions(&state.db, query, &spellings).await?;
-    for (i, &tier) in tiers.iter().enumerate() {
+    // PostgreSQL walks the settled keys and looks at the current second apart (see
+    // `IndexedKeys`); SQLite's full-text walk would read a whole term list for the second's
+    // bound, and takes the rule in one piece.
+    let parts: &[IndexedKeys] = match sql.backend() {
+        DbBackend::Postgres => &[IndexedKeys::ThisSecond, IndexedKeys::Settled],
+        _ => &[IndexedKeys::All],
+    };
+    let selects = tiers.iter().flat_map(|tier| parts.iter().map(move |keys| (*tier, *keys)));
+    for (i, (tier, keys)) in selects.enumerate() {
         if i > 0 {
             sql.push(" UNION ALL ");
         }
         sql.push("SELECT * FROM (SELECT ")
             .push(&tier.to_string())
             .push(" AS tier, d.article_id AS id, d.doc_key AS doc_key");
-        let newest = push_tier(&mut sql, query, tier, &resolved, &completions, now);
+        let newest = push_tier(&mut sql, query, tier, &resolved, &completions, keys, now);
         sql.push(" ORDER BY ").push(newest).push(" DESC LIMIT ").bind(i64::try_from(want).unwrap_or(i64::MAX));
-        sql.push(") t").push(&tier.to_string());
+        sql.push(") t").push(&i.to_string());
     }
     let mut best: HashMap<i64, (usize, i64)> = HashMap::new();
     for row in planned_for_its_words(state, sql).await? {
@@ -243,7 +252,7 @@ pub async fn search(
 async fn count(state: &AppState, query: &SearchQuery, filter: &Resolved, completions: &Completions) -> AppResult<u64> {
     let mut sql = Sql::new(state.db.get_database_backend());
     sql.push("SELECT COUNT(*) AS n");
-    push_tier(&mut sql, query, TIERS.len() - 1, filter, completions, Utc::now());
+    push_tier(&mut sql, query, TIERS.len() - 1, filter, completions, IndexedKeys::All, Utc::now());
     Ok(match planned_for_its_words(state, sql).await?.first() {
         Some(row) => u64::try_from(row.try_get::<i64>("", "n")?).unwrap_or_default(),
         None => 0,
@@ -319,7 +328,8 @@ mod tests {
         for backend in [DbBackend::Sqlite, DbBackend::Postgres] {
             for tier in 0..4 {
                 let mut sql = Sql::new(backend);
-                let newest = push_tier(&mut sql, &query, tier, &filter, &Completions::default(), Utc::now());
+                let newest =
+                    push_tier(&mut sql, &query, tier, &filter, &Completions::default(), IndexedKeys::All, Utc::now());
                 let text = sql.build().sql;
                 let table = if tier < 2 { "search_titles" } else { "search_fts" };
                 match backend {
