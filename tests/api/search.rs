@@ -166,6 +166,12 @@ async fn long_prefixes_complete_to_indexed_words() {
     assert!(!slugs(&search(&app, "nha may zirca").await).contains(&decided), "no indexed word starts so");
     let counted = search_with(&app, "quyet dinh ve zirco", "&page=1").await;
     assert_eq!(counted["meta"]["total"], 1, "{counted}");
+    let unknown = search_with(&app, "zirconi qzxw ", "&page=1").await;
+    assert_eq!(
+        (unknown["data"].as_array().map(Vec::len), &unknown["meta"]["total"]),
+        (Some(0), &json!(0)),
+        "{unknown}"
+    );
 }
 
 #[tokio::test]

@@ -90,7 +90,11 @@ pub fn mark_all(query: &SearchQuery, text: &str) -> String {
 /// near the top of a long article costs the top of it only.
 pub fn passage_snippet<'a>(query: &SearchQuery, passages: impl IntoIterator<Item = Cow<'a, str>>) -> String {
     let mut opening: Option<Cow<'a, str>> = None;
+    let mut letters = String::new();
     for text in passages {
+        if opening.is_some() && !may_match(query, &text, &mut letters) {
+            continue;
+        }
         let (found, has_words) = {
             let mut words = Words::new(&text);
             let first = (0..words.len()).find(|&i| words.match_at(query, i) > 0);
@@ -107,6 +111,15 @@ pub fn passage_snippet<'a>(query: &SearchQuery, passages: impl IntoIterator<Item
 }
 
 /// The marked window of about [`SNIPPET_WORDS`] words that opens [`LEAD_WORDS`] before word `first`.
+/// Whether some clause of `query` could match in `text`: each of its words, folded, is in the
+/// text's folded letters (its words folded and run together, so every folded word of the
+/// text is a run of them). Passages that cannot match are passed over without being split
+/// into words, most of the work of a result whose match is in its title only.
+fn may_match(query: &SearchQuery, text: &str, letters: &mut String) -> bool {
+    fold_word(text, letters);
+    query.clauses.iter().any(|clause| clause.words().iter().all(|word| letters.contains(word.folded.as_str())))
+}
+
 fn window(query: &SearchQuery, words: &mut Words<'_>, first: usize) -> String {
     let text = words.text;
     let start_word = first.saturating_sub(LEAD_WORDS);
@@ -201,6 +214,22 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn passages_passed_over_are_those_without_a_match(
+            texts in proptest::collection::vec("[aàảăâđeêiìoôơuưyỳ ,.NĐ\u{0301}]{0,30}", 1..5),
+            raw in "[aàăâđeêioôơuư \"]{1,10}",
+        ) {
+            if let Ok(query) = SearchQuery::parse(&raw) {
+                let mut letters = String::new();
+                for text in &texts {
+                    let mut words = Words::new(text);
+                    if (0..words.len()).any(|i| words.match_at(&query, i) > 0) {
+                        prop_assert!(may_match(&query, text, &mut letters), "{text:?} {query:?}");
+                    }
+                }
+            }
+        }
+
         #[test]
         fn output_never_carries_markup_of_its_own(text in "\\PC{0,120}", raw in "[a-zđ<>&\" ]{1,12}") {
             if let Ok(query) = SearchQuery::parse(&raw) {

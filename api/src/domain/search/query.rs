@@ -127,6 +127,18 @@ impl SearchQuery {
             .join(" ")
     }
 
+    /// The words that must be in an article whole (all but the one still being typed), in
+    /// `spelling`.
+    pub fn whole_words(&self, spelling: Spelling) -> impl Iterator<Item = &str> {
+        self.clauses
+            .iter()
+            .flat_map(move |clause| match clause {
+                Clause::Word { prefix: true, .. } => &[][..],
+                other => other.words(),
+            })
+            .map(move |word| word.spelled(spelling))
+    }
+
     /// The words still being typed, in `spelling`.
     pub fn prefixes(&self, spelling: Spelling) -> impl Iterator<Item = &str> {
         self.clauses.iter().filter_map(move |clause| match clause {
@@ -235,6 +247,9 @@ mod tests {
     fn a_completed_prefix_is_matched_as_the_words_it_stands_for() {
         let q = SearchQuery::parse("tai dinh").expect("query");
         assert_eq!(q.prefixes(Spelling::Folded).collect::<Vec<_>>(), ["dinh"]);
+        assert_eq!(q.whole_words(Spelling::Folded).collect::<Vec<_>>(), ["tai"]);
+        let phrase = SearchQuery::parse("\"Hà Nội\" cầu").expect("query");
+        assert_eq!(phrase.whole_words(Spelling::Exact).collect::<Vec<_>>(), ["hà", "nội"]);
         let completions =
             Completions([("dinh".to_owned(), vec!["dinh".to_owned(), "dinhs".to_owned()])].into_iter().collect());
         assert_eq!(q.fts5(&["t"], Spelling::Folded, &completions), "{t} : (\"tai\" AND (\"dinh\" OR \"dinhs\"))");

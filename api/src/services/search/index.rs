@@ -4,7 +4,7 @@
 
 use std::{
     borrow::Cow,
-    collections::{BTreeSet, HashMap},
+    collections::{BTreeSet, HashMap, HashSet},
 };
 
 use bantin_entity::article;
@@ -199,20 +199,25 @@ async fn insert<C: ConnectionTrait>(db: &C, entries: &[Entry]) -> AppResult<()> 
                     .map(|e| [e.doc_key.into(), e.title.folded.as_str().into(), e.title.exact.as_str().into()]),
             );
             statements.extend([docs, fts, titles]);
-            let words: BTreeSet<&str> = entries
-                .iter()
-                .flat_map(|e| [&e.title.exact, &e.title.folded, &e.body.exact, &e.body.folded])
-                .flat_map(|text| text.split(' '))
-                .filter(|word| !word.is_empty())
-                .collect();
-            for chunk in words.into_iter().collect::<Vec<_>>().chunks(WORDS_PER_STATEMENT) {
-                let mut known = Sql::new(backend);
-                known
-                    .push("INSERT OR IGNORE INTO search_words (word) VALUES ")
-                    .bind_rows(chunk.iter().map(|word| [Value::from(*word)]));
-                statements.push(known);
-            }
         }
+    }
+    let words: BTreeSet<&str> = entries
+        .iter()
+        .flat_map(|e| [&e.title.exact, &e.title.folded, &e.body.exact, &e.body.folded])
+        .flat_map(|text| text.split(' '))
+        .filter(|word| !word.is_empty())
+        .collect();
+    for chunk in words.into_iter().collect::<Vec<_>>().chunks(WORDS_PER_STATEMENT) {
+        let mut known = Sql::new(backend);
+        known.push(match backend {
+            DbBackend::Postgres => "INSERT INTO search_words (word) VALUES ",
+            _ => "INSERT OR IGNORE INTO search_words (word) VALUES ",
+        });
+        known.bind_rows(chunk.iter().map(|word| [Value::from(*word)]));
+        if backend == DbBackend::Postgres {
+            known.push(" ON CONFLICT DO NOTHING");
+        }
+        statements.push(known);
     }
     for sql in statements {
         db.execute_raw(sql.build()).await?;
@@ -230,9 +235,7 @@ pub async fn reindex(db: &DatabaseConnection) -> AppResult<u64> {
         }
     }
     txn.execute_unprepared("DELETE FROM search_docs").await?;
-    if txn.get_database_backend() != DbBackend::Postgres {
-        txn.execute_unprepared("DELETE FROM search_words").await?;
-    }
+    txn.execute_unprepared("DELETE FROM search_words").await?;
     let ids: Vec<i64> =
         article::Entity::find().select_only().column(article::Column::Id).into_tuple::<i64>().all(&txn).await?;
     let bar = ProgressBar::new(ids.len() as u64).with_style(
@@ -254,6 +257,21 @@ pub async fn reindex(db: &DatabaseConnection) -> AppResult<u64> {
     txn.commit().await?;
     optimize(db).await?;
     Ok(held)
+}
+
+/// Which of `words` the index has ever held.
+pub async fn known_words<C: ConnectionTrait>(db: &C, words: &BTreeSet<&str>) -> AppResult<HashSet<String>> {
+    if words.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let mut sql = Sql::new(db.get_database_backend());
+    sql.push("SELECT word FROM search_words WHERE word IN ").bind_list(words.iter().map(|w| (*w).to_owned()));
+    Ok(db
+        .query_all_raw(sql.build())
+        .await?
+        .iter()
+        .map(|row| row.try_get::<String>("", "word"))
+        .collect::<Result<_, _>>()?)
 }
 
 /// The indexed words that the query's prefixes stand for, in each of `spellings`, where FTS5

@@ -9,7 +9,7 @@
 
 pub mod index;
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use chrono::Utc;
 use sea_orm::{ConnectionTrait, DbBackend, TransactionTrait};
@@ -199,6 +199,12 @@ pub async fn search(
     let tiers: Vec<usize> =
         (0..TIERS.len()).filter(|t| query.has_accents() || TIERS[*t].0 == Spelling::Folded).collect();
     let spellings: Vec<Spelling> = tiers.iter().map(|t| TIERS[*t].0).collect();
+    // A tier needing a word the index never held finds nothing, and is not asked: PostgreSQL
+    // would walk the whole index looking for it.
+    let needed: BTreeSet<&str> = spellings.iter().flat_map(|s| query.whole_words(*s)).collect();
+    let known = index::known_words(&state.db, &needed).await?;
+    let tiers: Vec<usize> =
+        tiers.into_iter().filter(|t| query.whole_words(TIERS[*t].0).all(|w| known.contains(w))).collect();
     let completions = index::completions(&state.db, query, &spellings).await?;
     // PostgreSQL walks the settled keys and looks at the current second apart (see
     // `IndexedKeys`); SQLite's full-text walk would read a whole term list for the second's
@@ -219,8 +225,9 @@ pub async fn search(
         sql.push(" ORDER BY ").push(newest).push(" DESC LIMIT ").bind(i64::try_from(want).unwrap_or(i64::MAX));
         sql.push(") t").push(&i.to_string());
     }
+    let rows = if tiers.is_empty() { Vec::new() } else { planned_for_its_words(state, sql).await? };
     let mut best: HashMap<i64, (usize, i64)> = HashMap::new();
-    for row in planned_for_its_words(state, sql).await? {
+    for row in rows {
         let tier = usize::try_from(row.try_get::<i32>("", "tier")?).unwrap_or(usize::MAX);
         let entry = best.entry(row.try_get("", "id")?).or_insert((tier, row.try_get("", "doc_key")?));
         entry.0 = entry.0.min(tier);
@@ -240,7 +247,8 @@ pub async fn search(
     let next_cursor = has_more.then(|| cursor_after(state, query, filter, end));
     let mut meta = PageMeta { limit: page.limit, next_cursor, has_more, ..PageMeta::default() };
     if let Some(number) = page.page {
-        let total = count(state, query, &resolved, &completions).await?;
+        let widest_possible = tiers.contains(&(TIERS.len() - 1));
+        let total = if widest_possible { count(state, query, &resolved, &completions).await? } else { 0 };
         meta.page = Some(number);
         meta.total = Some(total);
         meta.total_pages = Some(total.min(MAX_RESULTS).div_ceil(page.limit));
