@@ -111,6 +111,17 @@ pub fn passage_snippet<'a>(query: &SearchQuery, passages: impl IntoIterator<Item
 }
 
 /// The marked window of about [`SNIPPET_WORDS`] words that opens [`LEAD_WORDS`] before word `first`.
+/// A window of `text` around its first match, or `None` when nothing in it matches.
+pub fn match_snippet(query: &SearchQuery, text: &str) -> Option<String> {
+    let mut letters = String::new();
+    if !may_match(query, text, &mut letters) {
+        return None;
+    }
+    let mut words = Words::new(text);
+    let first = (0..words.len()).find(|&i| words.match_at(query, i) > 0)?;
+    Some(window(query, &mut words, first))
+}
+
 /// Whether some clause of `query` could match in `text`: each of its words, folded, is in the
 /// text's folded letters (its words folded and run together, so every folded word of the
 /// text is a run of them). Passages that cannot match are passed over without being split
@@ -192,6 +203,15 @@ mod tests {
         assert_eq!(
             mark_all(&q("\"hai phong\""), "Hải đảo, Phòng và Hải Phòng"),
             "Hải đảo, Phòng và <mark>Hải Phòng</mark>"
+        );
+    }
+
+    #[test]
+    fn a_passage_without_a_match_has_no_snippet() {
+        assert_eq!(match_snippet(&q("le chan"), "Quận Hải An mở rộng đường"), None);
+        assert_eq!(
+            match_snippet(&q("hai an"), "Quận Hải An mở rộng đường").as_deref(),
+            Some("Quận <mark>Hải An</mark> mở rộng đường")
         );
     }
 

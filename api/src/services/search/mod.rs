@@ -283,29 +283,41 @@ async fn planned_for_its_words(state: &AppState, sql: Sql) -> AppResult<Vec<sea_
     Ok(rows)
 }
 
-/// The page's articles with their highlights, in ranking order, in one statement. Snippets
-/// are cut from the stored body, so the index keeps no second copy of the text.
+/// The page's articles with their highlights, in ranking order. Snippets come from the lead
+/// when it matches; only the other hits' bodies are read (a second statement), so a query
+/// found in the leads never moves a body out of the database. The index keeps no second copy
+/// of the text.
 async fn hits(state: &AppState, query: &SearchQuery, items: &[(i64, usize)]) -> AppResult<Vec<SearchHit>> {
     if items.is_empty() {
         return Ok(Vec::new());
     }
     let mut sql = Sql::new(state.db.get_database_backend());
-    sql.push("SELECT a.id, a.summary_doc, CAST(a.body AS TEXT) AS body FROM articles a WHERE a.id IN ")
-        .bind_list(items.iter().map(|(id, _)| *id));
-    let mut found: HashMap<i64, (SummaryDoc, Vec<Block>)> = HashMap::new();
+    sql.push("SELECT a.id, a.summary_doc FROM articles a WHERE a.id IN ").bind_list(items.iter().map(|(id, _)| *id));
+    let mut found: HashMap<i64, (SummaryDoc, Option<String>)> = HashMap::new();
     for row in state.db.query_all_raw(sql.build()).await? {
-        found.insert(row.try_get("", "id")?, (doc(&row, "summary_doc")?, doc(&row, "body")?));
+        let summary: SummaryDoc = doc(&row, "summary_doc")?;
+        let snippet = highlight::match_snippet(query, &summary.summary);
+        found.insert(row.try_get("", "id")?, (summary, snippet));
+    }
+    let unmatched: Vec<i64> = found.iter().filter(|(_, (_, s))| s.is_none()).map(|(id, _)| *id).collect();
+    if !unmatched.is_empty() {
+        let mut sql = Sql::new(state.db.get_database_backend());
+        sql.push("SELECT a.id, CAST(a.body AS TEXT) AS body FROM articles a WHERE a.id IN ").bind_list(unmatched);
+        for row in state.db.query_all_raw(sql.build()).await? {
+            let body: Vec<Block> = doc(&row, "body")?;
+            if let Some((summary, snippet)) = found.get_mut(&row.try_get::<i64>("", "id")?) {
+                *snippet = Some(highlight::passage_snippet(query, index::passages(&summary.summary, &body)));
+            }
+        }
     }
     let presenter = &state.snapshot().presenter;
     Ok(items
         .iter()
         .filter_map(|(id, tier)| {
-            let (doc, body) = found.remove(id)?;
+            let (doc, snippet) = found.remove(id)?;
             let (score, matched_in, exact_accents) = hit_facts(*tier);
-            let highlights = Highlights {
-                title: highlight::mark_all(query, &doc.title),
-                body: highlight::passage_snippet(query, index::passages(&doc.summary, &body)),
-            };
+            let highlights =
+                Highlights { title: highlight::mark_all(query, &doc.title), body: snippet.unwrap_or_default() };
             Some(SearchHit { article: presenter.summary(doc), score, matched_in, exact_accents, highlights })
         })
         .collect())
