@@ -5,7 +5,7 @@
 use std::{borrow::Cow, ops::Range};
 
 use super::{
-    fold_word,
+    fold_word, is_word_char,
     query::{Clause, SearchQuery},
     word_ranges,
 };
@@ -85,36 +85,31 @@ pub fn mark_all(query: &SearchQuery, text: &str) -> String {
 }
 
 /// A window of the first passage of `passages` (the lead, then the body's paragraphs) that
-/// matches, around its first match; the opening of the first passage when none matched (the
-/// article matched by its title). Passages after the first match are never read, so a match
-/// near the top of a long article costs the top of it only.
+/// matches, around its first match; the opening of the first passage with words when none
+/// matched (the article matched by its title). Passages after the first match are never read,
+/// so a match near the top of a long article costs the top of it only.
 pub fn passage_snippet<'a>(query: &SearchQuery, passages: impl IntoIterator<Item = Cow<'a, str>>) -> String {
     let mut opening: Option<Cow<'a, str>> = None;
     let mut letters = String::new();
     for text in passages {
-        if opening.is_some() && !may_match(query, &text, &mut letters) {
-            continue;
-        }
-        let (found, has_words) = {
-            let mut words = Words::new(&text);
-            let first = (0..words.len()).find(|&i| words.match_at(query, i) > 0);
-            (first.map(|first| window(query, &mut words, first)), words.len() > 0)
-        };
-        if let Some(snippet) = found {
+        if let Some(snippet) = first_match(query, &text, &mut letters) {
             return snippet;
         }
-        if opening.is_none() && has_words {
+        if opening.is_none() && text.chars().any(is_word_char) {
             opening = Some(text);
         }
     }
     opening.map(|text| window(query, &mut Words::new(&text), 0)).unwrap_or_default()
 }
 
-/// The marked window of about [`SNIPPET_WORDS`] words that opens [`LEAD_WORDS`] before word `first`.
 /// A window of `text` around its first match, or `None` when nothing in it matches.
 pub fn match_snippet(query: &SearchQuery, text: &str) -> Option<String> {
-    let mut letters = String::new();
-    if !may_match(query, text, &mut letters) {
+    first_match(query, text, &mut String::new())
+}
+
+/// [`match_snippet`], folding into `letters` (a buffer reused across passages).
+fn first_match(query: &SearchQuery, text: &str, letters: &mut String) -> Option<String> {
+    if !may_match(query, text, letters) {
         return None;
     }
     let mut words = Words::new(text);
@@ -131,6 +126,7 @@ fn may_match(query: &SearchQuery, text: &str, letters: &mut String) -> bool {
     query.clauses.iter().any(|clause| clause.words().iter().all(|word| letters.contains(word.folded.as_str())))
 }
 
+/// The marked window of about [`SNIPPET_WORDS`] words that opens [`LEAD_WORDS`] before word `first`.
 fn window(query: &SearchQuery, words: &mut Words<'_>, first: usize) -> String {
     let text = words.text;
     let start_word = first.saturating_sub(LEAD_WORDS);

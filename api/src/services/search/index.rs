@@ -22,6 +22,7 @@ use crate::{
             IndexedText,
             query::{Completions, SearchQuery, Spelling},
         },
+        text::is_alphanumeric,
     },
     error::AppResult,
     sql::Sql,
@@ -209,14 +210,10 @@ async fn insert<C: ConnectionTrait>(db: &C, entries: &[Entry]) -> AppResult<()> 
         .collect();
     for chunk in words.into_iter().collect::<Vec<_>>().chunks(WORDS_PER_STATEMENT) {
         let mut known = Sql::new(backend);
-        known.push(match backend {
-            DbBackend::Postgres => "INSERT INTO search_words (word) VALUES ",
-            _ => "INSERT OR IGNORE INTO search_words (word) VALUES ",
-        });
-        known.bind_rows(chunk.iter().map(|word| [Value::from(*word)]));
-        if backend == DbBackend::Postgres {
-            known.push(" ON CONFLICT DO NOTHING");
-        }
+        known
+            .push("INSERT INTO search_words (word) VALUES ")
+            .bind_rows(chunk.iter().map(|word| [Value::from(*word)]))
+            .push(" ON CONFLICT DO NOTHING");
         statements.push(known);
     }
     for sql in statements {
@@ -259,60 +256,63 @@ pub async fn reindex(db: &DatabaseConnection) -> AppResult<u64> {
     Ok(held)
 }
 
-/// Which of `words` the index has ever held.
-pub async fn known_words<C: ConnectionTrait>(db: &C, words: &BTreeSet<&str>) -> AppResult<HashSet<String>> {
-    if words.is_empty() {
-        return Ok(HashSet::new());
-    }
-    let mut sql = Sql::new(db.get_database_backend());
-    sql.push("SELECT word FROM search_words WHERE word IN ").bind_list(words.iter().map(|w| (*w).to_owned()));
-    Ok(db
-        .query_all_raw(sql.build())
-        .await?
-        .iter()
-        .map(|row| row.try_get::<String>("", "word"))
-        .collect::<Result<_, _>>()?)
+/// What the index's word list says about a query's words.
+pub struct Vocabulary {
+    /// The query's whole words (in the spellings asked for) that the index has held.
+    known: HashSet<String>,
+    /// The words some of its prefixes stand for.
+    pub completions: Completions,
 }
 
-/// The indexed words that the query's prefixes stand for, in each of `spellings`, where FTS5
-/// has no index of that prefix length (SQLite only; PostgreSQL reads prefixes from its GIN
-/// keys). A prefix that stands for more than [`MAX_COMPLETIONS`] words is left out.
-pub async fn completions<C: ConnectionTrait>(
-    db: &C,
-    query: &SearchQuery,
-    spellings: &[Spelling],
-) -> AppResult<Completions> {
-    let backend = db.get_database_backend();
-    let mut found = HashMap::new();
-    if backend == DbBackend::Postgres {
-        return Ok(Completions(found));
-    }
-    let prefixes: BTreeSet<&str> = spellings
-        .iter()
-        .flat_map(|spelling| query.prefixes(*spelling))
-        .filter(|prefix| !INDEXED_PREFIX_CHARS.contains(&prefix.chars().count()))
-        .collect();
-    for prefix in prefixes {
-        let mut sql = Sql::new(backend);
-        // Every word that starts with `prefix` sorts from it to below it followed by the last
-        // code point (text compares as UTF-8 bytes).
-        sql.push("SELECT word FROM search_words WHERE word >= ")
-            .bind(prefix)
-            .push(" AND word < ")
-            .bind(format!("{prefix}{}", char::MAX))
-            .push(" ORDER BY word LIMIT ")
-            .bind(i64::try_from(MAX_COMPLETIONS + 1).unwrap_or(i64::MAX));
-        let words = db
-            .query_all_raw(sql.build())
-            .await?
-            .iter()
-            .map(|row| row.try_get::<String>("", "word"))
-            .collect::<Result<Vec<_>, _>>()?;
-        if words.len() <= MAX_COMPLETIONS && words.iter().all(|w| w.chars().all(crate::domain::text::is_alphanumeric)) {
-            found.insert(prefix.to_owned(), words);
+impl Vocabulary {
+    /// Reads the list for `query` in each of `spellings`: which whole words it holds, and the
+    /// words each prefix stands for where FTS5 has no index of that prefix length (SQLite only;
+    /// PostgreSQL reads prefixes from its GIN keys). A prefix that stands for more than
+    /// [`MAX_COMPLETIONS`] words is left to the back end.
+    pub async fn of<C: ConnectionTrait>(db: &C, query: &SearchQuery, spellings: &[Spelling]) -> AppResult<Self> {
+        let backend = db.get_database_backend();
+        let whole: BTreeSet<&str> = spellings.iter().flat_map(|s| query.whole_words(*s)).collect();
+        let mut known = HashSet::new();
+        if !whole.is_empty() {
+            let mut sql = Sql::new(backend);
+            sql.push("SELECT word FROM search_words WHERE word IN ").bind_list(whole.iter().map(|w| (*w).to_owned()));
+            known.extend(words_of(db, sql).await?);
         }
+        let mut completions = HashMap::new();
+        if backend != DbBackend::Postgres {
+            let prefixes: BTreeSet<&str> = spellings
+                .iter()
+                .flat_map(|spelling| query.prefixes(*spelling))
+                .filter(|prefix| !INDEXED_PREFIX_CHARS.contains(&prefix.chars().count()))
+                .collect();
+            for prefix in prefixes {
+                let mut sql = Sql::new(backend);
+                // Every word that starts with `prefix` sorts from it to below it followed by the
+                // last code point (text compares as UTF-8 bytes).
+                sql.push("SELECT word FROM search_words WHERE word >= ")
+                    .bind(prefix)
+                    .push(" AND word < ")
+                    .bind(format!("{prefix}{}", char::MAX))
+                    .push(" ORDER BY word LIMIT ")
+                    .bind(i64::try_from(MAX_COMPLETIONS + 1).unwrap_or(i64::MAX));
+                let words = words_of(db, sql).await?;
+                if words.len() <= MAX_COMPLETIONS && words.iter().all(|w| w.chars().all(is_alphanumeric)) {
+                    completions.insert(prefix.to_owned(), words);
+                }
+            }
+        }
+        Ok(Vocabulary { known, completions: Completions(completions) })
     }
-    Ok(Completions(found))
+
+    /// Whether every whole word of `query` in `spelling` is in the index; a search tier that
+    /// needs a word no article has finds nothing, and need not be asked.
+    pub fn has_whole_words(&self, query: &SearchQuery, spelling: Spelling) -> bool {
+        query.whole_words(spelling).all(|w| self.known.contains(w))
+    }
+}
+
+async fn words_of<C: ConnectionTrait>(db: &C, sql: Sql) -> AppResult<Vec<String>> {
+    Ok(db.query_all_raw(sql.build()).await?.iter().map(|row| row.try_get("", "word")).collect::<Result<_, _>>()?)
 }
 
 /// Merges SQLite's full-text segments into one after a bulk load, so a query reads one
@@ -359,12 +359,14 @@ mod tests {
         .expect("an old entry");
         Migrator::up(&db, None).await.expect("the word list");
         let query = SearchQuery::parse("khu tai dinh").expect("query");
-        let found = completions(&db, &query, &[Spelling::Folded]).await.expect("completions");
-        assert_eq!(found.0.get("dinh"), Some(&vec!["dinh".to_owned()]));
-        let exact = SearchQuery::parse("khu tái định").expect("query");
-        let found = completions(&db, &exact, &[Spelling::Exact, Spelling::Folded]).await.expect("completions");
-        assert_eq!(found.0.get("định"), Some(&vec!["định".to_owned()]));
-        assert_eq!(found.0.len(), 2, "both spellings: {found:?}");
+        let found = Vocabulary::of(&db, &query, &[Spelling::Folded]).await.expect("vocabulary");
+        assert_eq!(found.completions.0.get("dinh"), Some(&vec!["dinh".to_owned()]));
+        assert!(!found.has_whole_words(&query, Spelling::Folded), "no article has the word khu");
+        let exact = SearchQuery::parse("tai tái định").expect("query");
+        let found = Vocabulary::of(&db, &exact, &[Spelling::Exact, Spelling::Folded]).await.expect("vocabulary");
+        assert_eq!(found.completions.0.get("định"), Some(&vec!["định".to_owned()]));
+        assert_eq!(found.completions.0.len(), 2, "both spellings: {:?}", found.completions);
+        assert!(found.has_whole_words(&exact, Spelling::Folded));
     }
 
     #[test]

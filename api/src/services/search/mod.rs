@@ -9,7 +9,7 @@
 
 pub mod index;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use chrono::Utc;
 use sea_orm::{ConnectionTrait, DbBackend, TransactionTrait};
@@ -199,13 +199,11 @@ pub async fn search(
     let tiers: Vec<usize> =
         (0..TIERS.len()).filter(|t| query.has_accents() || TIERS[*t].0 == Spelling::Folded).collect();
     let spellings: Vec<Spelling> = tiers.iter().map(|t| TIERS[*t].0).collect();
-    // A tier needing a word the index never held finds nothing, and is not asked: PostgreSQL
-    // would walk the whole index looking for it.
-    let needed: BTreeSet<&str> = spellings.iter().flat_map(|s| query.whole_words(*s)).collect();
-    let known = index::known_words(&state.db, &needed).await?;
-    let tiers: Vec<usize> =
-        tiers.into_iter().filter(|t| query.whole_words(TIERS[*t].0).all(|w| known.contains(w))).collect();
-    let completions = index::completions(&state.db, query, &spellings).await?;
+    // A tier needing a word the index never held is not asked: PostgreSQL would walk the
+    // whole index looking for it.
+    let vocabulary = index::Vocabulary::of(&state.db, query, &spellings).await?;
+    let tiers: Vec<usize> = tiers.into_iter().filter(|t| vocabulary.has_whole_words(query, TIERS[*t].0)).collect();
+    let completions = &vocabulary.completions;
     // PostgreSQL walks the settled keys and looks at the current second apart (see
     // `IndexedKeys`); SQLite's full-text walk would read a whole term list for the second's
     // bound, and takes the rule in one piece.
@@ -221,7 +219,7 @@ pub async fn search(
         sql.push("SELECT * FROM (SELECT ")
             .push(&tier.to_string())
             .push(" AS tier, d.article_id AS id, d.doc_key AS doc_key");
-        let newest = push_tier(&mut sql, query, tier, &resolved, &completions, keys, now);
+        let newest = push_tier(&mut sql, query, tier, &resolved, completions, keys, now);
         sql.push(" ORDER BY ").push(newest).push(" DESC LIMIT ").bind(i64::try_from(want).unwrap_or(i64::MAX));
         sql.push(") t").push(&i.to_string());
     }
@@ -248,7 +246,7 @@ pub async fn search(
     let mut meta = PageMeta { limit: page.limit, next_cursor, has_more, ..PageMeta::default() };
     if let Some(number) = page.page {
         let widest_possible = tiers.contains(&(TIERS.len() - 1));
-        let total = if widest_possible { count(state, query, &resolved, &completions).await? } else { 0 };
+        let total = if widest_possible { count(state, query, &resolved, completions).await? } else { 0 };
         meta.page = Some(number);
         meta.total = Some(total);
         meta.total_pages = Some(total.min(MAX_RESULTS).div_ceil(page.limit));
