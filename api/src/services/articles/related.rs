@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use sea_orm::ConnectionTrait;
+use sea_orm::{ConnectionTrait, DbBackend, QueryResult};
 
 use super::doc;
 use crate::{
@@ -51,12 +51,46 @@ enum Subject<'a> {
     Ids(&'a [i64]),
 }
 
-struct Anchor {
+impl Subject<'_> {
+    /// Appends the condition that picks the subject's public articles, aliased `a`.
+    fn push_condition(&self, sql: &mut Sql, now: DateTime<Utc>) {
+        match self {
+            Subject::Slug(slug) => sql.push("a.slug = ").bind(*slug),
+            Subject::Ids(ids) => sql.push("a.id IN ").bind_list(ids.iter().copied()),
+        };
+        sql.push(" AND ");
+        push_public(sql, "a", now);
+    }
+}
+
+/// A public article to find related news for, with its scored candidates.
+struct Scored {
     id: i64,
-    category_id: i64,
-    tag_ids: Vec<i64>,
     /// Adjacent word pairs of the title, folded: Vietnamese terms are mostly two syllables.
     title_pairs: Vec<[String; 2]>,
+    candidates: Vec<Candidate>,
+}
+
+/// A scored candidate of one article.
+struct Candidate {
+    score: i64,
+    id: i64,
+    published_at: DateTime<Utc>,
+    title: String,
+}
+
+impl Candidate {
+    /// A row of the candidate statements: `k` (the subject), `score`, `id`, `published_at`,
+    /// `title`.
+    fn from_row(row: &QueryResult) -> AppResult<(i64, Candidate)> {
+        let candidate = Candidate {
+            score: row.try_get("", "score")?,
+            id: row.try_get("", "id")?,
+            published_at: row.try_get("", "published_at")?,
+            title: row.try_get("", "title")?,
+        };
+        Ok((row.try_get("", "k")?, candidate))
+    }
 }
 
 /// The folded words of a title: folded whole first, so the many candidate titles of a request
@@ -85,47 +119,142 @@ fn shares_a_pair(pairs: &[[String; 2]], title: &str) -> bool {
     })
 }
 
-async fn anchors(state: &AppState, subject: Subject<'_>, now: DateTime<Utc>) -> AppResult<Vec<Anchor>> {
-    let mut sql = Sql::new(state.db.get_database_backend());
-    sql.push(
-        "SELECT a.id, a.category_id, a.title, t.tag_id FROM articles a LEFT JOIN article_tags t ON t.article_id = a.id WHERE ",
-    );
-    match subject {
-        Subject::Slug(slug) => sql.push("a.slug = ").bind(slug),
-        Subject::Ids(ids) => sql.push("a.id IN ").bind_list(ids.iter().copied()),
-    };
-    sql.push(" AND ");
-    push_public(&mut sql, "a", now);
-    sql.push(" ORDER BY a.id, t.position");
-    let mut anchors: Vec<Anchor> = Vec::new();
-    for row in state.db.query_all_raw(sql.build()).await? {
-        let id: i64 = row.try_get("", "id")?;
-        let tag: Option<i64> = row.try_get("", "tag_id")?;
-        match anchors.last_mut() {
-            Some(last) if last.id == id => last.tag_ids.extend(tag),
-            _ => anchors.push(Anchor {
-                id,
-                category_id: row.try_get("", "category_id")?,
-                tag_ids: tag.into_iter().collect(),
-                title_pairs: title_pairs(&row.try_get::<String>("", "title")?),
-            }),
-        }
-    }
-    Ok(anchors)
-}
-
 /// Points of a pinned article: far above anything relevance scores, and falling with the
 /// pin's position, so pins come first in the editor's order.
 const PIN_POINTS: i64 = 1_000_000;
 /// Above every pin position (editors pin at most 20).
 const PIN_SLOTS: i64 = 1_000;
 
-/// Appends the scored candidates of one anchor, public and not the anchor itself: its pinned
-/// articles, recent articles of each of its tags (two points a tag), of its category (one
-/// point), and the latest articles (none).
-fn push_candidates(sql: &mut Sql, k: usize, anchor: &Anchor, limit: u64, now: DateTime<Utc>) {
+/// Scores the candidates of the subject's public articles: in one statement on PostgreSQL,
+/// whose lateral joins take each tag's latest articles inside the statement; in two on
+/// SQLite, which has no lateral joins but no round trips either.
+async fn score(state: &AppState, subject: Subject<'_>, limit: u64, now: DateTime<Utc>) -> AppResult<Vec<Scored>> {
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-    sql.push("SELECT ").push(&k.to_string()).push(
+    if state.db.get_database_backend() == DbBackend::Postgres {
+        score_in_one_statement(state, subject, limit, now).await
+    } else {
+        score_in_two_statements(state, subject, limit, now).await
+    }
+}
+
+async fn score_in_one_statement(
+    state: &AppState,
+    subject: Subject<'_>,
+    limit: i64,
+    now: DateTime<Utc>,
+) -> AppResult<Vec<Scored>> {
+    let mut sql = Sql::new(state.db.get_database_backend());
+    sql.push("WITH anchor AS (SELECT a.id, a.category_id, a.title FROM articles a WHERE ");
+    subject.push_condition(&mut sql, now);
+    sql.push("), latest AS (SELECT a.id FROM articles a WHERE ");
+    push_public(&mut sql, "a", now);
+    sql.push(" ORDER BY a.published_at DESC, a.id DESC LIMIT ").bind(limit + 1);
+    sql.push("), scored AS (SELECT c.anchor, c.id, CAST(SUM(c.points) AS BIGINT) AS score FROM (");
+    sql.push("SELECT an.id AS anchor, p.related_id AS id, (")
+        .bind(PIN_SLOTS)
+        .push(" - p.position) * ")
+        .bind(PIN_POINTS)
+        .push(" AS points FROM anchor an JOIN article_related p ON p.article_id = an.id");
+    sql.push(
+        " UNION ALL SELECT an.id, x.article_id, 2 FROM anchor an JOIN article_tags t ON t.article_id = an.id \
+         CROSS JOIN LATERAL (SELECT t2.article_id FROM article_tags t2 WHERE t2.tag_id = t.tag_id \
+         ORDER BY t2.article_id DESC LIMIT ",
+    )
+    .bind(CANDIDATES)
+    .push(") x");
+    sql.push(" UNION ALL SELECT an.id, l.id, 0 FROM anchor an CROSS JOIN latest l");
+    sql.push(
+        " UNION ALL SELECT an.id, s.id, 1 FROM anchor an CROSS JOIN LATERAL \
+         (SELECT a.id FROM articles a WHERE a.category_id = an.category_id AND ",
+    );
+    push_public(&mut sql, "a", now);
+    sql.push(" ORDER BY a.published_at DESC, a.id DESC LIMIT ").bind(CANDIDATES).push(") s");
+    sql.push(") c GROUP BY c.anchor, c.id) ");
+    // One row per subject (its title), then one per candidate.
+    sql.push(
+        "SELECT an.id AS k, an.title AS anchor_title, CAST(NULL AS BIGINT) AS score, CAST(NULL AS BIGINT) AS id, \
+         CAST(NULL AS TIMESTAMPTZ) AS published_at, CAST(NULL AS TEXT) AS title FROM anchor an \
+         UNION ALL SELECT sc.anchor, NULL, sc.score, r.id, r.published_at, r.title \
+         FROM scored sc JOIN articles r ON r.id = sc.id WHERE r.id <> sc.anchor AND ",
+    );
+    push_public(&mut sql, "r", now);
+    let rows = state.db.query_all_raw(sql.build()).await?;
+    let mut scored: Vec<Scored> = Vec::new();
+    let mut candidates: HashMap<i64, Vec<Candidate>> = HashMap::new();
+    for row in &rows {
+        match row.try_get::<Option<String>>("", "anchor_title")? {
+            Some(title) => scored.push(Scored {
+                id: row.try_get("", "k")?,
+                title_pairs: title_pairs(&title),
+                candidates: Vec::new(),
+            }),
+            None => {
+                let (k, candidate) = Candidate::from_row(row)?;
+                candidates.entry(k).or_default().push(candidate);
+            }
+        }
+    }
+    for subject in &mut scored {
+        subject.candidates = candidates.remove(&subject.id).unwrap_or_default();
+    }
+    Ok(scored)
+}
+
+async fn score_in_two_statements(
+    state: &AppState,
+    subject: Subject<'_>,
+    limit: i64,
+    now: DateTime<Utc>,
+) -> AppResult<Vec<Scored>> {
+    let mut sql = Sql::new(state.db.get_database_backend());
+    sql.push(
+        "SELECT a.id, a.category_id, a.title, t.tag_id FROM articles a LEFT JOIN article_tags t ON t.article_id = a.id WHERE ",
+    );
+    subject.push_condition(&mut sql, now);
+    sql.push(" ORDER BY a.id, t.position");
+    // Each subject with its category and tags.
+    let mut anchors: Vec<(Scored, i64, Vec<i64>)> = Vec::new();
+    for row in state.db.query_all_raw(sql.build()).await? {
+        let id: i64 = row.try_get("", "id")?;
+        let tag: Option<i64> = row.try_get("", "tag_id")?;
+        match anchors.last_mut() {
+            Some((last, _, tags)) if last.id == id => tags.extend(tag),
+            _ => anchors.push((
+                Scored { id, title_pairs: title_pairs(&row.try_get::<String>("", "title")?), candidates: Vec::new() },
+                row.try_get("", "category_id")?,
+                tag.into_iter().collect(),
+            )),
+        }
+    }
+    if anchors.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = Sql::new(state.db.get_database_backend());
+    for (k, (anchor, category_id, tag_ids)) in anchors.iter().enumerate() {
+        if k > 0 {
+            sql.push(" UNION ALL ");
+        }
+        push_candidates(&mut sql, anchor.id, *category_id, tag_ids, limit, now);
+    }
+    let mut candidates: HashMap<i64, Vec<Candidate>> = HashMap::new();
+    for row in state.db.query_all_raw(sql.build()).await? {
+        let (k, candidate) = Candidate::from_row(&row)?;
+        candidates.entry(k).or_default().push(candidate);
+    }
+    Ok(anchors
+        .into_iter()
+        .map(|(mut subject, _, _)| {
+            subject.candidates = candidates.remove(&subject.id).unwrap_or_default();
+            subject
+        })
+        .collect())
+}
+
+/// Appends the scored candidates of one article, public and not the article itself: its
+/// pinned articles, recent articles of each of its tags (two points a tag), of its category
+/// (one point), and the latest articles (none).
+fn push_candidates(sql: &mut Sql, id: i64, category_id: i64, tag_ids: &[i64], limit: i64, now: DateTime<Utc>) {
+    sql.push("SELECT ").bind(id).push(
         " AS k, ranked.score AS score, r.id, r.published_at, r.title FROM articles r \
          JOIN (SELECT c.id, CAST(SUM(c.points) AS BIGINT) AS score FROM (",
     );
@@ -134,9 +263,9 @@ fn push_candidates(sql: &mut Sql, k: usize, anchor: &Anchor, limit: u64, now: Da
         .push(" - p.position) * ")
         .bind(PIN_POINTS)
         .push(" AS points FROM article_related p WHERE p.article_id = ")
-        .bind(anchor.id)
+        .bind(id)
         .push(" UNION ALL ");
-    for tag_id in &anchor.tag_ids {
+    for tag_id in tag_ids {
         sql.push("SELECT x.id, 2 AS points FROM (SELECT article_id AS id FROM article_tags WHERE tag_id = ")
             .bind(*tag_id)
             .push(" ORDER BY article_id DESC LIMIT ")
@@ -147,23 +276,15 @@ fn push_candidates(sql: &mut Sql, k: usize, anchor: &Anchor, limit: u64, now: Da
     push_public(sql, "a", now);
     sql.push(" ORDER BY a.published_at DESC, a.id DESC LIMIT ").bind(limit + 1).push(") f UNION ALL ");
     sql.push("SELECT s.id, 1 AS points FROM (SELECT a.id FROM articles a WHERE a.category_id = ")
-        .bind(anchor.category_id)
+        .bind(category_id)
         .push(" AND ");
     push_public(sql, "a", now);
     sql.push(" ORDER BY a.published_at DESC, a.id DESC LIMIT ")
         .bind(CANDIDATES)
         .push(") s) c GROUP BY c.id) ranked ON ranked.id = r.id WHERE r.id <> ")
-        .bind(anchor.id)
+        .bind(id)
         .push(" AND ");
     push_public(sql, "r", now);
-}
-
-/// A scored candidate of one anchor.
-struct Candidate {
-    score: i64,
-    id: i64,
-    published_at: DateTime<Utc>,
-    title: String,
 }
 
 async fn related_for(
@@ -171,53 +292,29 @@ async fn related_for(
     subject: Subject<'_>,
     limit: u64,
 ) -> AppResult<HashMap<i64, Vec<ArticleSummary>>> {
-    let now = Utc::now();
-    let anchors = anchors(state, subject, now).await?;
-    if anchors.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let mut sql = Sql::new(state.db.get_database_backend());
-    for (k, anchor) in anchors.iter().enumerate() {
-        if k > 0 {
-            sql.push(" UNION ALL ");
-        }
-        push_candidates(&mut sql, k, anchor, limit, now);
-    }
-    let mut grouped: Vec<Vec<Candidate>> = anchors.iter().map(|_| Vec::new()).collect();
-    for row in state.db.query_all_raw(sql.build()).await? {
-        let k = usize::try_from(row.try_get::<i32>("", "k")?).unwrap_or(usize::MAX);
-        if let Some(group) = grouped.get_mut(k) {
-            group.push(Candidate {
-                score: row.try_get("", "score")?,
-                id: row.try_get("", "id")?,
-                published_at: row.try_get("", "published_at")?,
-                title: row.try_get("", "title")?,
-            });
-        }
-    }
-    // A title sharing a two-word term with the anchor's adds two points; then the best of
+    let scored = score(state, subject, limit, Utc::now()).await?;
+    // A title sharing a two-word term with the subject's adds two points; then the best of
     // each list (pins first), newest first among equals.
-    let chosen: Vec<Vec<i64>> = anchors
-        .iter()
-        .zip(grouped)
-        .map(|(anchor, mut candidates)| {
+    let chosen: Vec<(i64, Vec<i64>)> = scored
+        .into_iter()
+        .map(|Scored { id, title_pairs, mut candidates }| {
             for candidate in &mut candidates {
-                if shares_a_pair(&anchor.title_pairs, &candidate.title) {
+                if shares_a_pair(&title_pairs, &candidate.title) {
                     candidate.score += 2;
                 }
             }
             candidates.sort_by_key(|c| std::cmp::Reverse((c.score, c.published_at, c.id)));
-            candidates.into_iter().take(usize::try_from(limit).unwrap_or(usize::MAX)).map(|c| c.id).collect()
+            let ids = candidates.into_iter().take(usize::try_from(limit).unwrap_or(usize::MAX)).map(|c| c.id);
+            (id, ids.collect())
         })
         .collect();
-    let docs = summaries(state, chosen.iter().flatten().copied()).await?;
+    let docs = summaries(state, chosen.iter().flat_map(|(_, ids)| ids.iter().copied())).await?;
     let presenter = &state.snapshot().presenter;
-    Ok(anchors
-        .iter()
-        .zip(chosen)
-        .map(|(anchor, ids)| {
+    Ok(chosen
+        .into_iter()
+        .map(|(id, ids)| {
             let list = ids.iter().filter_map(|id| docs.get(id).cloned()).map(|d| presenter.summary(d)).collect();
-            (anchor.id, list)
+            (id, list)
         })
         .collect())
 }
@@ -248,7 +345,7 @@ pub async fn related(state: &AppState, slug: &str, limit: u64) -> AppResult<Vec<
     found.drain().next().map(|(_, list)| list).ok_or(AppError::NotFound("article"))
 }
 
-/// Related news of several public articles at once, in two statements.
+/// Related news of several public articles at once, in two or three statements.
 pub async fn related_many(state: &AppState, ids: &[i64], limit: u64) -> AppResult<HashMap<i64, Vec<ArticleSummary>>> {
     if ids.is_empty() {
         return Ok(HashMap::new());
