@@ -18,6 +18,7 @@ mod print;
 mod qr;
 mod related;
 mod search;
+mod seeding;
 mod startup;
 mod taxonomy;
 mod visibility;

@@ -22,6 +22,8 @@ pub struct TestApp {
     /// The connection string the server uses, for tests that arrange data directly.
     pub database_url: String,
     pub data_dir: PathBuf,
+    /// The server's settings, for tests that run the command-line tasks on its data.
+    pub settings: Settings,
     _temp: Option<tempfile::TempDir>,
     postgres: Option<(String, String)>,
 }
@@ -135,7 +137,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         log_format: LogFormat::Pretty,
     };
     let database_url = settings.database_url();
-    let app = Application::build(settings).await.expect("the server starts");
+    let app = Application::build(settings.clone()).await.expect("the server starts");
     let address = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
     TestApp {
@@ -143,6 +145,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         client: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client"),
         database_url,
         data_dir,
+        settings,
         _temp: temp,
         postgres,
     }

@@ -7,7 +7,7 @@ use bantin_entity::{author, category, tag};
 use chrono::{Duration, Utc};
 use indicatif::{ProgressBar, ProgressStyle};
 use rand::{Rng, SeedableRng, rngs::SmallRng, seq::IndexedRandom};
-use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait, TransactionTrait};
+use sea_orm::{ActiveValue::Set, DatabaseConnection, DbBackend, EntityTrait, TransactionTrait};
 
 use super::{
     demo, images,
@@ -276,7 +276,7 @@ pub async fn generate(db: &DatabaseConnection, media: &Media, count: u64) -> any
     // previous one to the database.
     let first_media = next_id(db, "media").await?;
     let first_article = next_id(db, "articles").await?;
-    let (sender, mut batches) = tokio::sync::mpsc::channel::<anyhow::Result<Batch>>(2);
+    let (sender, batches) = tokio::sync::mpsc::channel::<anyhow::Result<Batch>>(2);
     let generator = std::thread::spawn(move || {
         let span_secs = Duration::days(5 * 365).num_seconds();
         let (mut next_media, mut next_article, mut done) = (first_media, first_article, 0u64);
@@ -374,16 +374,23 @@ pub async fn generate(db: &DatabaseConnection, media: &Media, count: u64) -> any
             }
         }
     });
-    let mut written = 0u64;
-    while let Some(batch) = batches.recv().await {
-        let batch = batch?;
-        let txn = db.begin().await?;
-        insert_media_models(&txn, &batch.media).await?;
-        insert_prepared(&txn, batch.articles).await?;
-        txn.commit().await?;
-        written += batch.count;
-        bar.set_position(written);
-    }
+    // PostgreSQL runs each connection's statements in a process of its own, so two writers
+    // keep both cores of a small machine busy; SQLite takes one writer at a time.
+    let writers = if db.get_database_backend() == DbBackend::Postgres { 2 } else { 1 };
+    let batches = tokio::sync::Mutex::new(batches);
+    futures_util::future::try_join_all((0..writers).map(|_| async {
+        loop {
+            let next = batches.lock().await.recv().await;
+            let Some(batch) = next else { return anyhow::Ok(()) };
+            let batch = batch?;
+            let txn = db.begin().await?;
+            insert_media_models(&txn, &batch.media).await?;
+            insert_prepared(&txn, batch.articles).await?;
+            txn.commit().await?;
+            bar.inc(batch.count);
+        }
+    }))
+    .await?;
     generator.join().map_err(|_| anyhow::anyhow!("the article generator panicked"))?;
     sync_sequences(db).await?;
     changes::bump(db).await?;
