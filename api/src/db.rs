@@ -16,6 +16,16 @@ const MMAP_BYTES: u64 = 64 << 30;
 
 /// Opens the pool. SQLite runs in WAL mode so readers never wait for the writer.
 pub async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> {
+    open(settings, false).await
+}
+
+/// A pool that opens its connections when first used, on the thread that uses it: for the
+/// server's workers (see [`crate::state::AppState::db`]).
+pub async fn connect_lazily(settings: &Settings) -> anyhow::Result<DatabaseConnection> {
+    open(settings, true).await
+}
+
+async fn open(settings: &Settings, lazily: bool) -> anyhow::Result<DatabaseConnection> {
     let url = settings.database_url();
     if settings.database_url.is_none() {
         std::fs::create_dir_all(&settings.data_dir)
@@ -24,7 +34,8 @@ pub async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> 
     let mut options = ConnectOptions::new(url.clone());
     options
         .max_connections(settings.db_pool)
-        .min_connections(1)
+        .min_connections(u32::from(!lazily))
+        .connect_lazy(lazily)
         .connect_timeout(Duration::from_secs(10))
         .acquire_timeout(Duration::from_secs(10))
         .sqlx_logging(false)

@@ -1,6 +1,12 @@
 //! Building and running the HTTP server.
 
-use std::{net::TcpListener, sync::Arc};
+use std::{
+    net::TcpListener,
+    sync::{
+        Arc,
+        atomic::{AtomicUsize, Ordering},
+    },
+};
 
 use actix_web::{
     App, HttpMessage, HttpResponse, HttpServer,
@@ -71,8 +77,22 @@ impl Application {
             refresh_ttl_days: i64::from(settings.refresh_token_days),
             preview_ttl_secs: i64::from(settings.preview_token_ttl),
         };
+        // The request pools share the configured number of connections.
+        let workers = settings.workers.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
+        let per_worker = Settings {
+            db_pool: (settings.db_pool / u32::try_from(workers).unwrap_or(u32::MAX)).max(1),
+            ..settings.clone()
+        };
+        let mut worker_pools = Vec::with_capacity(workers);
+        for _ in 0..workers {
+            let mut pool = db::connect_lazily(&per_worker).await?;
+            let counter = metrics.clone();
+            pool.set_metric_callback(move |info| counter.record_statement(info.elapsed));
+            worker_pools.push(pool);
+        }
         let state = web::Data::new(AppState::new(Parts {
             db,
+            worker_pools,
             cursor_key: CursorKey::new(&secret),
             cache: ResponseCache::new(settings.cache, settings.cache_entries),
             media,
@@ -95,7 +115,10 @@ impl Application {
         let path_config = web::PathConfig::default()
             .error_handler(|err, _req| AppError::bad_param("path", format!("is malformed: {err}")).into());
 
-        let mut server = HttpServer::new(move || {
+        let started_workers = Arc::new(AtomicUsize::new(0));
+        let server = HttpServer::new(move || {
+            // Runs once on each worker thread as it starts.
+            state.enter_worker(started_workers.fetch_add(1, Ordering::Relaxed));
             let openapi_yaml = openapi_yaml.clone();
             App::new()
                 .app_data(state.clone())
@@ -161,10 +184,8 @@ impl Application {
                 )
                 .default_service(web::to(rest::fallback::not_routed))
         })
+        .workers(workers)
         .listen(listener)?;
-        if let Some(workers) = settings.workers {
-            server = server.workers(workers);
-        }
         Ok(Application { port: local.port(), base_url: public_url, server: server.run() })
     }
 

@@ -1,6 +1,9 @@
 //! Application state shared by every request.
 
-use std::sync::{Arc, RwLock};
+use std::{
+    cell::Cell,
+    sync::{Arc, RwLock},
+};
 
 use sea_orm::DatabaseConnection;
 
@@ -31,8 +34,19 @@ pub struct Auth {
     pub preview_ttl_secs: i64,
 }
 
+thread_local! {
+    /// Which of [`AppState::worker_pools`] the server worker on this thread uses.
+    static WORKER: Cell<Option<usize>> = const { Cell::new(None) };
+}
+
 pub struct AppState {
-    pub db: DatabaseConnection,
+    /// The pool for work outside the server's workers: start-up, reacting to changes.
+    db: DatabaseConnection,
+    /// One pool per server worker thread. Each worker runs its own event loop, and a
+    /// connection's socket is served by the loop that opened it: a connection opened by one
+    /// worker and used by another waits for the first one's loop to notice its replies, and
+    /// costs a cross-thread wake-up for each. With its own pool a worker never does that.
+    worker_pools: Vec<DatabaseConnection>,
     pub cursor_key: CursorKey,
     pub cache: ResponseCache,
     pub schedule: Schedule,
@@ -47,6 +61,7 @@ pub struct AppState {
 /// What [`AppState::new`] is made of.
 pub struct Parts {
     pub db: DatabaseConnection,
+    pub worker_pools: Vec<DatabaseConnection>,
     pub cursor_key: CursorKey,
     pub cache: ResponseCache,
     pub media: Media,
@@ -60,6 +75,7 @@ impl AppState {
     pub fn new(parts: Parts) -> Self {
         AppState {
             db: parts.db,
+            worker_pools: parts.worker_pools,
             cursor_key: parts.cursor_key,
             cache: parts.cache,
             schedule: Schedule::default(),
@@ -69,6 +85,18 @@ impl AppState {
             auth: parts.auth,
             snapshot: RwLock::new(Arc::new(parts.snapshot)),
         }
+    }
+
+    /// The database pool of the calling thread: its worker's own, or the shared one.
+    pub fn db(&self) -> &DatabaseConnection {
+        WORKER.with(Cell::get).and_then(|index| self.worker_pools.get(index)).unwrap_or(&self.db)
+    }
+
+    /// Makes the calling thread a server worker using pool `index` (modulo the number of
+    /// pools); called once on each worker thread as it starts.
+    pub fn enter_worker(&self, index: usize) {
+        let pools = self.worker_pools.len();
+        WORKER.with(|worker| worker.set((pools > 0).then(|| index % pools)));
     }
 
     /// Site settings and the category tree: small, read on almost every request, so kept in

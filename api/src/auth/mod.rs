@@ -85,7 +85,7 @@ pub async fn viewer(req: &HttpRequest, state: &AppState) -> AppResult<Viewer> {
 async fn viewer_for_claims(state: &AppState, claims: Claims) -> AppResult<Viewer> {
     let user_id: i64 = claims.sub.parse().map_err(|_| AppError::Unauthenticated("the token is malformed"))?;
     let account = user::Entity::find_by_id(user_id)
-        .one(&state.db)
+        .one(state.db())
         .await?
         .filter(|u| u.active)
         .ok_or(AppError::Unauthenticated("the account is unknown or deactivated"))?;

@@ -361,7 +361,7 @@ impl MutationRoot {
     /// Create a newsroom account (admins).
     async fn create_user(&self, ctx: &Context<'_>, input: NewUser) -> Result<User> {
         let actor = actor(ctx)?;
-        users::create(&state(ctx)?.db, Some(&actor), input).await.map_err(gql)
+        users::create(state(ctx)?.db(), Some(&actor), input).await.map_err(gql)
     }
 
     /// Change a newsroom account (admins).

@@ -125,7 +125,7 @@ pub async fn update_article(
     body: web::Json<Value>,
 ) -> AppResult<HttpResponse> {
     let actor = auth::viewer(&req, &state).await?.require()?;
-    let id = resolve(&state.db, &key).await?.id;
+    let id = resolve(state.db(), &key).await?.id;
     articles::update(&state, &actor, id, if_match(&req, id), &object(body.into_inner())?).await?;
     staff_answer(&state, &actor, id, StatusCode::OK).await
 }
@@ -155,7 +155,7 @@ pub async fn trash_article(
     key: web::Path<String>,
 ) -> AppResult<HttpResponse> {
     let actor = auth::viewer(&req, &state).await?.require()?;
-    let id = resolve(&state.db, &key).await?.id;
+    let id = resolve(state.db(), &key).await?.id;
     articles::trash(&state, &actor, id, if_match(&req, id)).await?;
     staff_answer(&state, &actor, id, StatusCode::OK).await
 }
@@ -178,7 +178,7 @@ async fn act(
     published_at: Option<DateTime<Utc>>,
 ) -> AppResult<HttpResponse> {
     let actor = auth::viewer(&req, &state).await?.require()?;
-    let id = resolve(&state.db, key).await?.id;
+    let id = resolve(state.db(), key).await?.id;
     articles::transition(&state, &actor, id, transition, if_match(&req, id), published_at).await?;
     staff_answer(&state, &actor, id, StatusCode::OK).await
 }
@@ -314,7 +314,7 @@ pub async fn restore_article(
     key: web::Path<String>,
 ) -> AppResult<HttpResponse> {
     let actor = auth::viewer(&req, &state).await?.require()?;
-    let id = resolve(&state.db, &key).await?.id;
+    let id = resolve(state.db(), &key).await?.id;
     articles::restore(&state, &actor, id).await?;
     staff_answer(&state, &actor, id, StatusCode::OK).await
 }
@@ -340,7 +340,7 @@ pub async fn purge_article(
     key: web::Path<String>,
 ) -> AppResult<HttpResponse> {
     let actor = auth::viewer(&req, &state).await?.require()?;
-    let id = resolve(&state.db, &key).await?.id;
+    let id = resolve(state.db(), &key).await?.id;
     articles::purge(&state, &actor, id).await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -365,7 +365,7 @@ pub async fn list_revisions(
     key: web::Path<String>,
 ) -> AppResult<HttpResponse> {
     let actor = auth::viewer(&req, &state).await?.require()?;
-    let id = resolve(&state.db, &key).await?.id;
+    let id = resolve(state.db(), &key).await?.id;
     private_json(&revisions::list(&state, &actor, id).await?)
 }
 
@@ -396,7 +396,7 @@ pub async fn restore_revision(
     let (key, revision) = path.into_inner();
     let revision = revision.parse::<i64>().map_err(|_| AppError::bad_param("revision", "must be an integer"))?;
     let actor = auth::viewer(&req, &state).await?.require()?;
-    let id = resolve(&state.db, &key).await?.id;
+    let id = resolve(state.db(), &key).await?.id;
     revisions::restore(&state, &actor, id, revision, if_match(&req, id)).await?;
     staff_answer(&state, &actor, id, StatusCode::OK).await
 }

@@ -50,7 +50,7 @@ where
     Fut: Future<Output = AppResult<Vec<u8>>>,
 {
     respond::cached(req, state, req.uri().to_string(), content_type, || async {
-        let last_modified = changes::last_change(&state.db).await?;
+        let last_modified = changes::last_change(state.db()).await?;
         Ok(Computed::Store(Fresh { last_modified, ..Fresh::bytes(render().await?) }))
     })
     .await

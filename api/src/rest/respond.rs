@@ -89,7 +89,7 @@ where
         None => {
             state.metrics.cache_misses.fetch_add(1, Relaxed);
             let generation = state.cache.generation();
-            let valid_until = state.schedule.next_publication(&state.db, now, generation).await?;
+            let valid_until = state.schedule.next_publication(state.db(), now, generation).await?;
             let fresh = match compute().await? {
                 Computed::Store(fresh) => fresh,
                 Computed::Pass(response) => return Ok(response),

@@ -53,7 +53,7 @@ pub async fn healthz() -> HttpResponse {
 )]
 #[get("/readyz")]
 pub async fn readyz(state: web::Data<AppState>) -> AppResult<HttpResponse> {
-    state.db.execute_unprepared("SELECT 1").await.map_err(|e| AppError::Unavailable(e.into()))?;
+    state.db().execute_unprepared("SELECT 1").await.map_err(|e| AppError::Unavailable(e.into()))?;
     Ok(HttpResponse::Ok().insert_header(("Cache-Control", "no-store")).json(Health { status: "ok" }))
 }
 

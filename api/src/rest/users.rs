@@ -54,7 +54,7 @@ pub async fn create_user(
     body: JsonObject<NewUser>,
 ) -> AppResult<HttpResponse> {
     let actor = auth::viewer(&req, &state).await?.require()?;
-    let user = users::create(&state.db, Some(&actor), body.0).await?;
+    let user = users::create(state.db(), Some(&actor), body.0).await?;
     let mut response = private_json(&user)?;
     *response.status_mut() = StatusCode::CREATED;
     Ok(response)

@@ -59,7 +59,7 @@ pub async fn list(state: &AppState, actor: &Actor, limit: u64, before: Option<i6
         query = query.filter(audit_entry::Column::Id.lt(before));
     }
     Ok(query
-        .all(&state.db)
+        .all(state.db())
         .await?
         .into_iter()
         .map(|e| AuditEntry {

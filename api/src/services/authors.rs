@@ -46,7 +46,7 @@ pub fn list_fingerprint_of_authors() -> u64 {
 }
 
 async fn present(state: &AppState, rows: Vec<author::Model>) -> AppResult<Vec<Author>> {
-    let avatars = docs_by_ids(&state.db, rows.iter().filter_map(|a| a.avatar_media_id).collect()).await?;
+    let avatars = docs_by_ids(state.db(), rows.iter().filter_map(|a| a.avatar_media_id).collect()).await?;
     let presenter = &state.snapshot().presenter;
     Ok(rows
         .into_iter()
@@ -69,7 +69,7 @@ pub async fn list(state: &AppState, page: &PageRequest) -> AppResult<Page<Author
         Some(_) => return Err(AppError::bad_param("cursor", "does not belong to the author list")),
         None => {}
     }
-    let mut rows = query.offset(page.offset()).limit(page.limit + 1).all(&state.db).await?;
+    let mut rows = query.offset(page.offset()).limit(page.limit + 1).all(state.db()).await?;
     let has_more = rows.len() as u64 > page.limit;
     rows.truncate(usize::try_from(page.limit).unwrap_or(usize::MAX));
     let next_cursor = has_more
@@ -78,7 +78,7 @@ pub async fn list(state: &AppState, page: &PageRequest) -> AppResult<Page<Author
         .map(|last| state.cursor_key.encode(list_fingerprint_of_authors(), Position::Slug { s: last.slug.clone() }));
     let mut meta = PageMeta { limit: page.limit, next_cursor, has_more, ..PageMeta::default() };
     if let Some(number) = page.page {
-        let total = author::Entity::find().count(&state.db).await?;
+        let total = author::Entity::find().count(state.db()).await?;
         meta.page = Some(number);
         meta.total = Some(total);
         meta.total_pages = Some(total.div_ceil(page.limit));
@@ -91,7 +91,7 @@ pub async fn find(state: &AppState, slug: &str) -> AppResult<Author> {
     let slug = Slug::parse(slug).ok_or(AppError::NotFound("author"))?;
     let row = author::Entity::find()
         .filter(author::Column::Slug.eq(slug.as_str()))
-        .one(&state.db)
+        .one(state.db())
         .await?
         .ok_or(AppError::NotFound("author"))?;
     present(state, vec![row]).await?.into_iter().next().ok_or(AppError::NotFound("author"))

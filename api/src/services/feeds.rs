@@ -65,7 +65,7 @@ pub async fn feed(state: &AppState, filter: &ArticleFilter, self_url: String) ->
     let title = if scope.is_empty() { site.name.clone() } else { format!("{} – {}", site.name, scope.join(", ")) };
     let updated_at = updated_times(state, &list.data).await?;
     let newest = updated_at.values().copied().max();
-    let updated = changes::last_change(&state.db).await?.or(newest).unwrap_or_else(Utc::now);
+    let updated = changes::last_change(state.db()).await?.or(newest).unwrap_or_else(Utc::now);
     let items = list
         .data
         .into_iter()
@@ -86,10 +86,10 @@ async fn updated_times(state: &AppState, items: &[ArticleSummary]) -> AppResult<
     if items.is_empty() {
         return Ok(HashMap::new());
     }
-    let mut sql = Sql::new(state.db.get_database_backend());
+    let mut sql = Sql::new(state.db().get_database_backend());
     sql.push("SELECT id, updated_at FROM articles WHERE id IN ").bind_list(items.iter().map(|a| a.id));
     state
-        .db
+        .db()
         .query_all_raw(sql.build())
         .await?
         .iter()

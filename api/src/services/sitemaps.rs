@@ -27,7 +27,7 @@ fn w3c(at: DateTime<Utc>) -> String {
 
 /// The sitemap index: one entry per article sitemap, with the latest change in it.
 pub async fn index(state: &AppState) -> AppResult<String> {
-    let mut sql = Sql::new(state.db.get_database_backend());
+    let mut sql = Sql::new(state.db().get_database_backend());
     sql.push("SELECT p.page AS page, MAX(p.updated_at) AS updated_at FROM (SELECT (ROW_NUMBER() OVER (ORDER BY a.published_at, a.id) - 1) / ")
         .bind(i64::try_from(URLS_PER_SITEMAP).unwrap_or(i64::MAX))
         .push(" AS page, a.updated_at FROM articles a WHERE ");
@@ -36,7 +36,7 @@ pub async fn index(state: &AppState) -> AppResult<String> {
     let api_base = &state.snapshot().presenter.api_base;
     let mut xml = String::from(XML_HEAD);
     xml.push_str("<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-    for row in state.db.query_all_raw(sql.build()).await? {
+    for row in state.db().query_all_raw(sql.build()).await? {
         let page: i64 = row.try_get("", "page")?;
         let updated: DateTime<Utc> = row.try_get("", "updated_at")?;
         xml.push_str(&format!(
@@ -56,14 +56,14 @@ pub async fn articles(state: &AppState, page: u64) -> AppResult<String> {
         .and_then(|p| p.checked_mul(URLS_PER_SITEMAP))
         .and_then(|o| i64::try_from(o).ok())
         .ok_or(AppError::NotFound("sitemap"))?;
-    let mut sql = Sql::new(state.db.get_database_backend());
+    let mut sql = Sql::new(state.db().get_database_backend());
     sql.push("SELECT a.slug, a.updated_at FROM articles a WHERE ");
     push_public(&mut sql, "a", Utc::now());
     sql.push(" ORDER BY a.published_at, a.id LIMIT ")
         .bind(i64::try_from(URLS_PER_SITEMAP).unwrap_or(i64::MAX))
         .push(" OFFSET ")
         .bind(offset);
-    let rows = state.db.query_all_raw(sql.build()).await?;
+    let rows = state.db().query_all_raw(sql.build()).await?;
     if rows.is_empty() && page > 1 {
         return Err(AppError::NotFound("sitemap"));
     }
@@ -87,14 +87,14 @@ pub async fn articles(state: &AppState, page: u64) -> AppResult<String> {
 /// The Google News sitemap: public articles of the last 48 hours, newest first.
 pub async fn news(state: &AppState) -> AppResult<String> {
     let now = Utc::now();
-    let mut sql = Sql::new(state.db.get_database_backend());
+    let mut sql = Sql::new(state.db().get_database_backend());
     sql.push("SELECT a.slug, a.title, a.published_at FROM articles a WHERE ");
     push_public(&mut sql, "a", now);
     sql.push(" AND a.published_at > ")
         .bind(now - Duration::hours(NEWS_WINDOW_HOURS))
         .push(" ORDER BY a.published_at DESC, a.id DESC LIMIT ")
         .bind(NEWS_MAX);
-    let rows = state.db.query_all_raw(sql.build()).await?;
+    let rows = state.db().query_all_raw(sql.build()).await?;
     let snapshot = state.snapshot();
     let presenter = &snapshot.presenter;
     let publication = escape(&snapshot.site.name).into_owned();

@@ -35,7 +35,7 @@ pub async fn list(state: &AppState, page: &PageRequest) -> AppResult<Page<TagRef
         Some(_) => return Err(AppError::bad_param("cursor", "does not belong to the tag list")),
         None => {}
     }
-    let mut rows = query.offset(page.offset()).limit(page.limit + 1).all(&state.db).await?;
+    let mut rows = query.offset(page.offset()).limit(page.limit + 1).all(state.db()).await?;
     let has_more = rows.len() as u64 > page.limit;
     rows.truncate(usize::try_from(page.limit).unwrap_or(usize::MAX));
     let next_cursor = has_more
@@ -44,7 +44,7 @@ pub async fn list(state: &AppState, page: &PageRequest) -> AppResult<Page<TagRef
         .map(|last| state.cursor_key.encode(list_fingerprint_of_tags(), Position::Slug { s: last.slug.clone() }));
     let mut meta = PageMeta { limit: page.limit, next_cursor, has_more, ..PageMeta::default() };
     if let Some(number) = page.page {
-        let total = tag::Entity::find().count(&state.db).await?;
+        let total = tag::Entity::find().count(state.db()).await?;
         meta.page = Some(number);
         meta.total = Some(total);
         meta.total_pages = Some(total.div_ceil(page.limit));
@@ -58,7 +58,7 @@ pub async fn find(state: &AppState, slug: &str) -> AppResult<TagRef> {
     let slug = Slug::parse(slug).ok_or(AppError::NotFound("tag"))?;
     let row = tag::Entity::find()
         .filter(tag::Column::Slug.eq(slug.as_str()))
-        .one(&state.db)
+        .one(state.db())
         .await?
         .ok_or(AppError::NotFound("tag"))?;
     Ok(TagRef { id: row.id, slug: row.slug, name: row.name })

@@ -179,12 +179,12 @@ pub async fn create(db: &sea_orm::DatabaseConnection, actor: Option<&Actor>, new
 
 pub async fn list(state: &AppState, actor: &Actor) -> AppResult<Vec<User>> {
     authorize(actor, Action::ManageUsers, None)?;
-    user::Entity::find().order_by_asc(user::Column::Id).all(&state.db).await?.into_iter().map(view).collect()
+    user::Entity::find().order_by_asc(user::Column::Id).all(state.db()).await?.into_iter().map(view).collect()
 }
 
 pub async fn update(state: &AppState, actor: &Actor, id: i64, changes: UserChanges) -> AppResult<User> {
     authorize(actor, Action::ManageUsers, None)?;
-    let txn = state.db.begin().await?;
+    let txn = state.db().begin().await?;
     let row = user::Entity::find_by_id(id).one(&txn).await?.ok_or(AppError::NotFound("user"))?;
     let mut update = user::ActiveModel { id: Set(id), updated_at: Set(Utc::now()), ..Default::default() };
     if let Some(name) = &changes.display_name {
@@ -234,7 +234,7 @@ pub async fn update(state: &AppState, actor: &Actor, id: i64, changes: UserChang
 }
 
 pub async fn me(state: &AppState, actor: &Actor) -> AppResult<User> {
-    view(user::Entity::find_by_id(actor.user_id).one(&state.db).await?.ok_or(AppError::NotFound("user"))?)
+    view(user::Entity::find_by_id(actor.user_id).one(state.db()).await?.ok_or(AppError::NotFound("user"))?)
 }
 
 fn token_hash(token: &str) -> String {
@@ -295,7 +295,7 @@ pub async fn login(state: &AppState, client: &str, email: &str, password: &str) 
     limits.per_address.hit(client)?;
     let email = normalise_email(email);
     limits.per_account.check(&email)?;
-    let account = user::Entity::find().filter(user::Column::Email.eq(&email)).one(&state.db).await?;
+    let account = user::Entity::find().filter(user::Column::Email.eq(&email)).one(state.db()).await?;
     let password_ok = passwords::verify(password, account.as_ref().map(|a| a.password_hash.as_str()));
     let account = match account {
         Some(account) if password_ok && account.active => account,
@@ -305,7 +305,7 @@ pub async fn login(state: &AppState, client: &str, email: &str, password: &str) 
         }
     };
     limits.per_account.reset(&email);
-    let txn = state.db.begin().await?;
+    let txn = state.db().begin().await?;
     let session = open_session(state, &txn, account, random_token()).await?;
     audit::record(&txn, None, "auth.login", ("user", Some(session.user.id)), json!({ "client": client })).await?;
     txn.commit().await?;
@@ -315,7 +315,7 @@ pub async fn login(state: &AppState, client: &str, email: &str, password: &str) 
 /// Trades a refresh token for a new session. A token is good once: presenting a used one
 /// again (a sign it was stolen) ends every session of its family.
 pub async fn refresh(state: &AppState, token: &str) -> AppResult<Session> {
-    let txn = state.db.begin().await?;
+    let txn = state.db().begin().await?;
     let stored = refresh_token::Entity::find()
         .filter(refresh_token::Column::TokenHash.eq(token_hash(token)))
         .one(&txn)
@@ -357,15 +357,15 @@ pub async fn refresh(state: &AppState, token: &str) -> AppResult<Session> {
 pub async fn logout(state: &AppState, token: &str) -> AppResult<()> {
     let stored = refresh_token::Entity::find()
         .filter(refresh_token::Column::TokenHash.eq(token_hash(token)))
-        .one(&state.db)
+        .one(state.db())
         .await?
         .ok_or(AppError::Unauthenticated("unknown refresh token"))?;
     refresh_token::Entity::update_many()
         .col_expr(refresh_token::Column::RevokedAt, sea_orm::sea_query::Expr::value(Utc::now()))
         .filter(refresh_token::Column::Family.eq(&stored.family))
         .filter(refresh_token::Column::RevokedAt.is_null())
-        .exec(&state.db)
+        .exec(state.db())
         .await?;
-    audit::record(&state.db, None, "auth.logout", ("user", Some(stored.user_id)), json!({})).await?;
+    audit::record(state.db(), None, "auth.logout", ("user", Some(stored.user_id)), json!({})).await?;
     Ok(())
 }

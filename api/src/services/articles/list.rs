@@ -44,13 +44,13 @@ async fn ids_by_slug(state: &AppState, table: &str, slugs: Vec<&str>) -> AppResu
     if slugs.is_empty() {
         return Ok(HashMap::new());
     }
-    let mut sql = Sql::new(state.db.get_database_backend());
+    let mut sql = Sql::new(state.db().get_database_backend());
     sql.push("SELECT id, slug FROM ")
         .push(table)
         .push(" WHERE slug IN ")
         .bind_list(slugs.into_iter().map(str::to_owned));
     state
-        .db
+        .db()
         .query_all_raw(sql.build())
         .await?
         .iter()
@@ -210,9 +210,9 @@ pub async fn list(state: &AppState, filter: &ArticleFilter, page: &PageRequest) 
         }
         None => None,
     };
-    let mut sql = Sql::new(state.db.get_database_backend());
+    let mut sql = Sql::new(state.db().get_database_backend());
     push_newest(&mut sql, "a.summary_doc", &resolved, now, after, page.limit + 1, page.offset());
-    let rows = state.db.query_all_raw(sql.build()).await?;
+    let rows = state.db().query_all_raw(sql.build()).await?;
     let docs = rows.iter().map(|r| doc::<SummaryDoc>(r, "summary_doc")).collect::<AppResult<Vec<_>>>()?;
     let mut result = page_of(state, filter, docs, page.limit);
     if let Some(number) = page.page {
@@ -225,10 +225,10 @@ pub async fn list(state: &AppState, filter: &ArticleFilter, page: &PageRequest) 
 }
 
 async fn count_resolved(state: &AppState, resolved: &Resolved, now: DateTime<Utc>) -> AppResult<u64> {
-    let mut sql = Sql::new(state.db.get_database_backend());
+    let mut sql = Sql::new(state.db().get_database_backend());
     sql.push("SELECT COUNT(*) AS n");
     push_from_where(&mut sql, resolved, None, now, None);
-    Ok(match state.db.query_one_raw(sql.build()).await? {
+    Ok(match state.db().query_one_raw(sql.build()).await? {
         Some(row) => u64::try_from(row.try_get::<i64>("", "n")?).unwrap_or_default(),
         None => 0,
     })
@@ -249,7 +249,7 @@ pub async fn first_pages(state: &AppState, lists: &[(ArticleFilter, u64)]) -> Ap
     let filters: Vec<&ArticleFilter> = lists.iter().map(|(f, _)| f).collect();
     let resolved = resolve(state, &filters).await?;
     let now = Utc::now();
-    let mut sql = Sql::new(state.db.get_database_backend());
+    let mut sql = Sql::new(state.db().get_database_backend());
     for (k, (filter, (_, limit))) in resolved.iter().zip(lists).enumerate() {
         if k > 0 {
             sql.push(" UNION ALL ");
@@ -258,7 +258,7 @@ pub async fn first_pages(state: &AppState, lists: &[(ArticleFilter, u64)]) -> Ap
         push_newest(&mut sql, &format!("{k} AS k, a.summary_doc"), filter, now, None, limit + 1, 0);
         sql.push(") q").push(&k.to_string());
     }
-    let rows = state.db.query_all_raw(sql.build()).await?;
+    let rows = state.db().query_all_raw(sql.build()).await?;
     let mut grouped: Vec<Vec<SummaryDoc>> = lists.iter().map(|_| Vec::new()).collect();
     for row in &rows {
         let k = usize::try_from(row.try_get::<i32>("", "k")?).unwrap_or(usize::MAX);

@@ -137,7 +137,7 @@ pub async fn get_versioned(state: &AppState, key: &str) -> AppResult<(ArticleDet
         Some(_) => None,
         None => Some(Slug::parse(key).ok_or(AppError::NotFound("article"))?),
     };
-    let mut sql = Sql::new(state.db.get_database_backend());
+    let mut sql = Sql::new(state.db().get_database_backend());
     sql.push("SELECT a.detail_doc, a.version FROM articles a WHERE ");
     match (&slug, by_id) {
         (Some(slug), _) => sql.push("a.slug = ").bind(slug.as_str()),
@@ -145,7 +145,7 @@ pub async fn get_versioned(state: &AppState, key: &str) -> AppResult<(ArticleDet
     };
     sql.push(" AND ");
     push_public(&mut sql, "a", Utc::now());
-    match state.db.query_one_raw(sql.build()).await? {
+    match state.db().query_one_raw(sql.build()).await? {
         Some(row) => {
             let detail: DetailDoc = doc(&row, "detail_doc")?;
             Ok((state.snapshot().presenter.detail(detail), row.try_get("", "version")?))
@@ -161,12 +161,12 @@ pub async fn get_versioned(state: &AppState, key: &str) -> AppResult<(ArticleDet
 
 /// The current slug of the public article that used to have `old`.
 async fn moved(state: &AppState, old: &str) -> AppResult<Option<String>> {
-    let mut sql = Sql::new(state.db.get_database_backend());
+    let mut sql = Sql::new(state.db().get_database_backend());
     sql.push("SELECT a.slug FROM article_slugs s JOIN articles a ON a.id = s.article_id WHERE s.slug = ")
         .bind(old)
         .push(" AND ");
     push_public(&mut sql, "a", Utc::now());
-    Ok(match state.db.query_one_raw(sql.build()).await? {
+    Ok(match state.db().query_one_raw(sql.build()).await? {
         Some(row) => Some(row.try_get("", "slug")?),
         None => None,
     })
@@ -185,10 +185,10 @@ pub async fn details_by_ids(state: &AppState, ids: &[i64]) -> AppResult<HashMap<
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let mut sql = Sql::new(state.db.get_database_backend());
+    let mut sql = Sql::new(state.db().get_database_backend());
     sql.push("SELECT a.id, a.detail_doc FROM articles a WHERE a.id IN ").bind_list(ids.iter().copied()).push(" AND ");
     push_public(&mut sql, "a", Utc::now());
-    let rows = state.db.query_all_raw(sql.build()).await?;
+    let rows = state.db().query_all_raw(sql.build()).await?;
     let presenter = &state.snapshot().presenter;
     rows.iter().map(|row| Ok((row.try_get::<i64>("", "id")?, presenter.detail(doc(row, "detail_doc")?)))).collect()
 }

@@ -130,7 +130,7 @@ const PIN_SLOTS: i64 = 1_000;
 /// SQLite, which has no lateral joins but no round trips either.
 async fn score(state: &AppState, subject: Subject<'_>, limit: u64, now: DateTime<Utc>) -> AppResult<Vec<Scored>> {
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-    if state.db.get_database_backend() == DbBackend::Postgres {
+    if state.db().get_database_backend() == DbBackend::Postgres {
         score_in_one_statement(state, subject, limit, now).await
     } else {
         score_in_two_statements(state, subject, limit, now).await
@@ -143,7 +143,7 @@ async fn score_in_one_statement(
     limit: i64,
     now: DateTime<Utc>,
 ) -> AppResult<Vec<Scored>> {
-    let mut sql = Sql::new(state.db.get_database_backend());
+    let mut sql = Sql::new(state.db().get_database_backend());
     sql.push("WITH anchor AS (SELECT a.id, a.category_id, a.title FROM articles a WHERE ");
     subject.push_condition(&mut sql, now);
     sql.push("), latest AS (SELECT a.id FROM articles a WHERE ");
@@ -178,7 +178,7 @@ async fn score_in_one_statement(
          FROM scored sc JOIN articles r ON r.id = sc.id WHERE r.id <> sc.anchor AND ",
     );
     push_public(&mut sql, "r", now);
-    let rows = state.db.query_all_raw(sql.build()).await?;
+    let rows = state.db().query_all_raw(sql.build()).await?;
     let mut scored: Vec<Scored> = Vec::new();
     let mut candidates: HashMap<i64, Vec<Candidate>> = HashMap::new();
     for row in &rows {
@@ -206,7 +206,7 @@ async fn score_in_two_statements(
     limit: i64,
     now: DateTime<Utc>,
 ) -> AppResult<Vec<Scored>> {
-    let mut sql = Sql::new(state.db.get_database_backend());
+    let mut sql = Sql::new(state.db().get_database_backend());
     sql.push(
         "SELECT a.id, a.category_id, a.title, t.tag_id FROM articles a LEFT JOIN article_tags t ON t.article_id = a.id WHERE ",
     );
@@ -214,7 +214,7 @@ async fn score_in_two_statements(
     sql.push(" ORDER BY a.id, t.position");
     // Each subject with its category and tags.
     let mut anchors: Vec<(Scored, i64, Vec<i64>)> = Vec::new();
-    for row in state.db.query_all_raw(sql.build()).await? {
+    for row in state.db().query_all_raw(sql.build()).await? {
         let id: i64 = row.try_get("", "id")?;
         let tag: Option<i64> = row.try_get("", "tag_id")?;
         match anchors.last_mut() {
@@ -229,7 +229,7 @@ async fn score_in_two_statements(
     if anchors.is_empty() {
         return Ok(Vec::new());
     }
-    let mut sql = Sql::new(state.db.get_database_backend());
+    let mut sql = Sql::new(state.db().get_database_backend());
     for (k, (anchor, category_id, tag_ids)) in anchors.iter().enumerate() {
         if k > 0 {
             sql.push(" UNION ALL ");
@@ -237,7 +237,7 @@ async fn score_in_two_statements(
         push_candidates(&mut sql, anchor.id, *category_id, tag_ids, limit, now);
     }
     let mut candidates: HashMap<i64, Vec<Candidate>> = HashMap::new();
-    for row in state.db.query_all_raw(sql.build()).await? {
+    for row in state.db().query_all_raw(sql.build()).await? {
         let (k, candidate) = Candidate::from_row(&row)?;
         candidates.entry(k).or_default().push(candidate);
     }
@@ -327,10 +327,10 @@ async fn summaries(state: &AppState, ids: impl Iterator<Item = i64>) -> AppResul
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let mut sql = Sql::new(state.db.get_database_backend());
+    let mut sql = Sql::new(state.db().get_database_backend());
     sql.push("SELECT a.id, a.summary_doc FROM articles a WHERE a.id IN ").bind_list(ids);
     state
-        .db
+        .db()
         .query_all_raw(sql.build())
         .await?
         .iter()

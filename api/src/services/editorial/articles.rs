@@ -341,7 +341,7 @@ async fn save_version(
 
 /// Starts a write: takes the write lock and loads the article.
 async fn begin(state: &AppState, id: i64) -> AppResult<(DatabaseTransaction, article::Model)> {
-    let txn = state.db.begin().await?;
+    let txn = state.db().begin().await?;
     changes::bump(&txn).await?;
     let row = article::Entity::find_by_id(id).one(&txn).await?.ok_or(AppError::NotFound("article"))?;
     Ok((txn, row))
@@ -396,7 +396,7 @@ async fn finish(
 /// Creates a draft. Bylines default to the account's own author profile.
 pub async fn create(state: &AppState, actor: &Actor, patch: &Map<String, Value>) -> AppResult<i64> {
     authorize(actor, Action::CreateArticle, None)?;
-    let txn = state.db.begin().await?;
+    let txn = state.db().begin().await?;
     changes::bump(&txn).await?;
     let mut content = prepare(&txn, &ArticleContent::default(), patch, None).await?;
     if content.authors.is_empty()

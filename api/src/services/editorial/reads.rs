@@ -38,7 +38,7 @@ fn detail_of(state: &AppState, row: &article::Model) -> AppResult<ArticleDetail>
 
 /// The article with its editorial facts, for a newsroom account.
 pub async fn staff_article(state: &AppState, actor: &Actor, key: &str) -> AppResult<ArticleDetail> {
-    let row = resolve(&state.db, key).await?;
+    let row = resolve(state.db(), key).await?;
     if !is_public(&row, Utc::now()) {
         authorize(actor, Action::ReadArticle, Some(facts(&row)))?;
     }
@@ -50,7 +50,7 @@ pub async fn staff_article(state: &AppState, actor: &Actor, key: &str) -> AppRes
         created_at: row.created_at,
         updated_at: row.updated_at,
         deleted_at: row.deleted_at,
-        content: content_of(&state.db, &row).await?,
+        content: content_of(state.db(), &row).await?,
     }));
     Ok(detail)
 }
@@ -63,7 +63,7 @@ pub async fn article_for(state: &AppState, viewer: &Viewer, key: &str) -> AppRes
             Err(AppError::NotFound(_)) => articles::get(state, key).await,
             other => other,
         },
-        Viewer::Preview { article_id } => match resolve(&state.db, key).await {
+        Viewer::Preview { article_id } => match resolve(state.db(), key).await {
             Ok(row) if row.id == *article_id && row.deleted_at.is_none() => detail_of(state, &row),
             _ => articles::get(state, key).await,
         },
@@ -106,13 +106,13 @@ pub async fn list(
     if actor.role == crate::services::permissions::Role::Author {
         query = query.filter(article::Column::CreatedBy.eq(actor.user_id));
     }
-    let total = query.clone().count(&state.db).await?;
+    let total = query.clone().count(state.db()).await?;
     let rows = query
         .order_by_desc(article::Column::UpdatedAt)
         .order_by_desc(article::Column::Id)
         .offset((page - 1) * limit)
         .limit(limit)
-        .all(&state.db)
+        .all(state.db())
         .await?;
     let presenter = &state.snapshot().presenter;
     let data = rows
@@ -151,7 +151,7 @@ pub async fn list(
 /// the public endpoints.
 /// Returns the article's id with the token and its expiry.
 pub async fn preview_token(state: &AppState, actor: &Actor, key: &str) -> AppResult<(i64, String, DateTime<Utc>)> {
-    let row = resolve(&state.db, key).await?;
+    let row = resolve(state.db(), key).await?;
     authorize(actor, Action::ReadArticle, Some(facts(&row)))?;
     let ttl = state.auth.preview_ttl_secs;
     let token = state.auth.tokens.issue(actor.user_id, actor.role.as_str(), Scope::Preview, Some(row.id), ttl)?;

@@ -76,12 +76,12 @@ fn revision(row: article_revision::Model) -> AppResult<Revision> {
 
 /// The revisions of an article, newest first.
 pub async fn list(state: &AppState, actor: &Actor, id: i64) -> AppResult<Vec<Revision>> {
-    let row = article::Entity::find_by_id(id).one(&state.db).await?.ok_or(AppError::NotFound("article"))?;
+    let row = article::Entity::find_by_id(id).one(state.db()).await?.ok_or(AppError::NotFound("article"))?;
     authorize(actor, Action::ReadArticle, Some(facts(&row)))?;
     article_revision::Entity::find()
         .filter(article_revision::Column::ArticleId.eq(id))
         .order_by_desc(article_revision::Column::Id)
-        .all(&state.db)
+        .all(state.db())
         .await?
         .into_iter()
         .map(revision)
@@ -96,7 +96,7 @@ pub async fn restore(
     revision_id: i64,
     expected: Option<i32>,
 ) -> AppResult<()> {
-    let txn = sea_orm::TransactionTrait::begin(&state.db).await?;
+    let txn = sea_orm::TransactionTrait::begin(state.db()).await?;
     changes::bump(&txn).await?;
     let row = article::Entity::find_by_id(id).one(&txn).await?.ok_or(AppError::NotFound("article"))?;
     authorize(actor, Action::EditArticle, Some(facts(&row)))?;

@@ -317,7 +317,7 @@ pub async fn save_term(
     not_for("bio", !input.bio.is_undefined(), term == Term::Author)?;
     not_for("avatar_media_id", !input.avatar_media_id.is_undefined(), term == Term::Author)?;
 
-    let txn = state.db.begin().await?;
+    let txn = state.db().begin().await?;
     changes::bump(&txn).await?;
     let id = match key {
         Some(key) => Some(find_id(&txn, term, key).await?),
@@ -473,7 +473,7 @@ pub async fn save_term(
 /// and an author with bylines, are refused; a tag is taken off its articles.
 pub async fn delete_term(state: &AppState, actor: &Actor, term: Term, key: &str) -> AppResult<()> {
     authorize(actor, Action::ManageTaxonomy, None)?;
-    let txn = state.db.begin().await?;
+    let txn = state.db().begin().await?;
     changes::bump(&txn).await?;
     let id = find_id(&txn, term, key).await?;
     match term {
@@ -565,7 +565,7 @@ pub async fn save_site(state: &AppState, actor: &Actor, input: SiteInput) -> App
     if !errors.is_empty() {
         return Err(AppError::invalid_fields(errors));
     }
-    let txn = state.db.begin().await?;
+    let txn = state.db().begin().await?;
     changes::bump(&txn).await?;
     site::Entity::update(row).exec(&txn).await?;
     if let Some(links) = input.social_links {

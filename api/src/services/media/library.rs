@@ -154,7 +154,7 @@ pub async fn upload(state: &AppState, actor: &Actor, file: std::fs::File, meta: 
     may_upload(actor)?;
     let (alt, caption, credit) = clean_upload_meta(&meta)?;
     let stored = files::store_upload(&state.media, file).await?;
-    let txn = state.db.begin().await?;
+    let txn = state.db().begin().await?;
     let row = media::Entity::insert(media::ActiveModel {
         file_key: Set(stored.key.to_string()),
         mime: Set(stored.key.format.mime().to_owned()),
@@ -236,7 +236,7 @@ pub async fn list(
     if let Some(before) = filter.uploaded_before {
         query = query.filter(media::Column::CreatedAt.lt(before));
     }
-    let total = if page.page.is_some() { Some(query.clone().count(&state.db).await?) } else { None };
+    let total = if page.page.is_some() { Some(query.clone().count(state.db()).await?) } else { None };
     if let Some(Position::Time { t, i }) = &page.after {
         // Cursors hold microseconds; rows written with finer precision still sort inside
         // their microsecond, so "the same microsecond" is the half-open interval after `at`.
@@ -253,7 +253,7 @@ pub async fn list(
         .order_by_desc(media::Column::Id)
         .offset(page.offset())
         .limit(page.limit + 1)
-        .all(&state.db)
+        .all(state.db())
         .await?;
     let has_more = rows.len() as u64 > page.limit;
     let rows: Vec<media::Model> = rows.into_iter().take(usize::try_from(page.limit).unwrap_or(usize::MAX)).collect();
@@ -265,7 +265,7 @@ pub async fn list(
         ),
         _ => None,
     };
-    let counts = usage(&state.db, &rows.iter().map(|r| r.id).collect::<Vec<_>>()).await?;
+    let counts = usage(state.db(), &rows.iter().map(|r| r.id).collect::<Vec<_>>()).await?;
     let snapshot = state.snapshot();
     let data = rows
         .into_iter()
@@ -290,13 +290,13 @@ pub async fn list(
 /// One image of the library, whatever uses it.
 pub async fn image(state: &AppState, actor: &Actor, id: i64) -> AppResult<Image> {
     authorize(actor, Action::BrowseMedia, None)?;
-    let row = media::Entity::find_by_id(id).one(&state.db).await?.ok_or(AppError::NotFound("media"))?;
+    let row = media::Entity::find_by_id(id).one(state.db()).await?.ok_or(AppError::NotFound("media"))?;
     Ok(state.snapshot().presenter.image(image_doc(row)))
 }
 
 /// Changes alt text, caption or credit, everywhere the item is shown.
 pub async fn update(state: &AppState, actor: &Actor, id: i64, input: MediaInput) -> AppResult<LibraryItem> {
-    let txn = state.db.begin().await?;
+    let txn = state.db().begin().await?;
     changes::bump(&txn).await?;
     let current = media::Entity::find_by_id(id).one(&txn).await?.ok_or(AppError::NotFound("media"))?;
     authorize_media(actor, current.uploaded_by)?;
@@ -375,7 +375,7 @@ pub struct Deleted {
 /// unless `force`: then the image is taken out of them first. Files go when no other item
 /// shares them.
 pub async fn delete(state: &AppState, actor: &Actor, id: i64, force: bool) -> AppResult<Deleted> {
-    let txn = state.db.begin().await?;
+    let txn = state.db().begin().await?;
     changes::bump(&txn).await?;
     let row = media::Entity::find_by_id(id).one(&txn).await?.ok_or(AppError::NotFound("media"))?;
     authorize_media(actor, row.uploaded_by)?;

@@ -60,11 +60,11 @@ fn push_media_public(sql: &mut Sql) {
 
 /// Metadata of a public media item.
 pub async fn get(state: &AppState, id: i64) -> AppResult<Image> {
-    let mut sql = Sql::new(state.db.get_database_backend());
+    let mut sql = Sql::new(state.db().get_database_backend());
     sql.push("SELECT m.* FROM media m WHERE m.id = ").bind(id).push(" AND ");
     push_media_public(&mut sql);
     let row =
-        media::Entity::find().from_raw_sql(sql.build()).one(&state.db).await?.ok_or(AppError::NotFound("media"))?;
+        media::Entity::find().from_raw_sql(sql.build()).one(state.db()).await?.ok_or(AppError::NotFound("media"))?;
     Ok(state.snapshot().presenter.image(image_doc(row)))
 }
 
@@ -77,7 +77,7 @@ pub async fn is_public_file(state: &AppState, key: &FileKey) -> AppResult<bool> 
 /// Whether `key` is a served file of some media item (only public ones with `public_only`).
 async fn serves(state: &AppState, key: &FileKey, public_only: bool) -> AppResult<bool> {
     let candidates: Vec<String> = Format::ALL.iter().map(|f| FileKey::original(&key.stem, *f).to_string()).collect();
-    let mut sql = Sql::new(state.db.get_database_backend());
+    let mut sql = Sql::new(state.db().get_database_backend());
     sql.push("SELECT m.file_key, m.width, m.height FROM media m WHERE m.file_key IN ");
     sql.bind_list(candidates);
     if public_only {
@@ -85,7 +85,7 @@ async fn serves(state: &AppState, key: &FileKey, public_only: bool) -> AppResult
         push_media_public(&mut sql);
     }
     sql.push(" LIMIT 1");
-    let Some(row) = state.db.query_one_raw(sql.build()).await? else { return Ok(false) };
+    let Some(row) = state.db().query_one_raw(sql.build()).await? else { return Ok(false) };
     let (file_key, width, height): (String, i32, i32) =
         (row.try_get("", "file_key")?, row.try_get("", "width")?, row.try_get("", "height")?);
     let Some(original) = FileKey::parse(&file_key) else { return Ok(false) };

@@ -193,7 +193,7 @@ pub async fn search(
     }
     let want = (offset + page.limit + 1).min(MAX_RESULTS);
     let now = Utc::now();
-    let mut sql = Sql::new(state.db.get_database_backend());
+    let mut sql = Sql::new(state.db().get_database_backend());
     // Typed without accents, the query says nothing about them: the exact tiers would only
     // single out text written without its marks, so they are skipped.
     let tiers: Vec<usize> =
@@ -201,7 +201,7 @@ pub async fn search(
     let spellings: Vec<Spelling> = tiers.iter().map(|t| TIERS[*t].0).collect();
     // A tier needing a word the index never held is not asked: PostgreSQL would walk the
     // whole index looking for it.
-    let vocabulary = index::Vocabulary::of(&state.db, query, &spellings).await?;
+    let vocabulary = index::Vocabulary::of(state.db(), query, &spellings).await?;
     let tiers: Vec<usize> = tiers.into_iter().filter(|t| vocabulary.has_whole_words(query, TIERS[*t].0)).collect();
     let completions = &vocabulary.completions;
     // PostgreSQL walks the settled keys and looks at the current second apart (see
@@ -256,7 +256,7 @@ pub async fn search(
 
 /// How many public articles match (the widest tier).
 async fn count(state: &AppState, query: &SearchQuery, filter: &Resolved, completions: &Completions) -> AppResult<u64> {
-    let mut sql = Sql::new(state.db.get_database_backend());
+    let mut sql = Sql::new(state.db().get_database_backend());
     sql.push("SELECT COUNT(*) AS n");
     push_tier(&mut sql, query, TIERS.len() - 1, filter, completions, IndexedKeys::All, Utc::now());
     Ok(match planned_for_its_words(state, sql).await?.first() {
@@ -271,10 +271,10 @@ async fn count(state: &AppState, query: &SearchQuery, filter: &Resolved, complet
 /// magnitude: a common word walks the newest documents and stops after a page, a rare one
 /// collects its few matches from the GIN index and sorts them.
 async fn planned_for_its_words(state: &AppState, sql: Sql) -> AppResult<Vec<sea_orm::QueryResult>> {
-    if state.db.get_database_backend() != DbBackend::Postgres {
-        return Ok(state.db.query_all_raw(sql.build()).await?);
+    if state.db().get_database_backend() != DbBackend::Postgres {
+        return Ok(state.db().query_all_raw(sql.build()).await?);
     }
-    let txn = state.db.begin().await?;
+    let txn = state.db().begin().await?;
     txn.execute_unprepared("SET LOCAL plan_cache_mode = force_custom_plan").await?;
     let rows = txn.query_all_raw(sql.build()).await?;
     txn.commit().await?;
@@ -289,19 +289,19 @@ async fn hits(state: &AppState, query: &SearchQuery, items: &[(i64, usize)]) -> 
     if items.is_empty() {
         return Ok(Vec::new());
     }
-    let mut sql = Sql::new(state.db.get_database_backend());
+    let mut sql = Sql::new(state.db().get_database_backend());
     sql.push("SELECT a.id, a.summary_doc FROM articles a WHERE a.id IN ").bind_list(items.iter().map(|(id, _)| *id));
     let mut found: HashMap<i64, (SummaryDoc, Option<String>)> = HashMap::new();
-    for row in state.db.query_all_raw(sql.build()).await? {
+    for row in state.db().query_all_raw(sql.build()).await? {
         let summary: SummaryDoc = doc(&row, "summary_doc")?;
         let snippet = highlight::match_snippet(query, &summary.summary);
         found.insert(row.try_get("", "id")?, (summary, snippet));
     }
     let unmatched: Vec<i64> = found.iter().filter(|(_, (_, s))| s.is_none()).map(|(id, _)| *id).collect();
     if !unmatched.is_empty() {
-        let mut sql = Sql::new(state.db.get_database_backend());
+        let mut sql = Sql::new(state.db().get_database_backend());
         sql.push("SELECT a.id, CAST(a.body AS TEXT) AS body FROM articles a WHERE a.id IN ").bind_list(unmatched);
-        for row in state.db.query_all_raw(sql.build()).await? {
+        for row in state.db().query_all_raw(sql.build()).await? {
             let body: Vec<Block> = doc(&row, "body")?;
             if let Some((summary, snippet)) = found.get_mut(&row.try_get::<i64>("", "id")?) {
                 *snippet = Some(highlight::passage_snippet(query, index::passages(&summary.summary, &body)));
