@@ -194,10 +194,7 @@ async fn score_in_one_statement(
             }
         }
     }
-    for subject in &mut scored {
-        subject.candidates = candidates.remove(&subject.id).unwrap_or_default();
-    }
-    Ok(scored)
+    Ok(with_candidates(scored, candidates))
 }
 
 async fn score_in_two_statements(
@@ -241,13 +238,15 @@ async fn score_in_two_statements(
         let (k, candidate) = Candidate::from_row(&row)?;
         candidates.entry(k).or_default().push(candidate);
     }
-    Ok(anchors
-        .into_iter()
-        .map(|(mut subject, _, _)| {
-            subject.candidates = candidates.remove(&subject.id).unwrap_or_default();
-            subject
-        })
-        .collect())
+    Ok(with_candidates(anchors.into_iter().map(|(subject, _, _)| subject).collect(), candidates))
+}
+
+/// Gives each subject its candidates, grouped by the subject's id.
+fn with_candidates(mut scored: Vec<Scored>, mut candidates: HashMap<i64, Vec<Candidate>>) -> Vec<Scored> {
+    for subject in &mut scored {
+        subject.candidates = candidates.remove(&subject.id).unwrap_or_default();
+    }
+    scored
 }
 
 /// Appends the scored candidates of one article, public and not the article itself: its
