@@ -335,3 +335,47 @@ async fn a_table_of_vietnamese_queries_finds_the_same_best_result() {
         assert_eq!(found.first().map(String::as_str), Some(best), "{query:?} gave {found:?}");
     }
 }
+
+/// PostgreSQL stores the vectors Bantin writes out itself; for real text they are the vectors
+/// its own `to_tsvector` made from the same words, so an index written either way is one index.
+#[tokio::test]
+async fn postgresql_stores_the_vectors_its_own_parser_would_make() {
+    use bantin_api::domain::search::{IndexedText, tsvector::tsvector};
+    use sea_orm::ConnectionTrait;
+    let app = spawn_app().await;
+    if !app.database_url.starts_with("postgres") {
+        return;
+    }
+    let db = sea_orm::Database::connect(&app.database_url).await.expect("database");
+    let repeated = "cảng ".repeat(300);
+    for (title, body) in [
+        (
+            "Đường Lạch Tray mở rộng",
+            "Sáng 20/9, UBND quận Lê Chân khởi công dự án 2022 với 120 tỷ đồng; xe a1b đi qua.",
+        ),
+        ("", "Chỉ có thân bài."),
+        ("Cảng Hải Phòng", repeated.as_str()),
+        ("Hà Nội — Hạ Long: 3 giờ", "ĐƯỜNG đường Đường, Nghị quyết 45-NQ/TW."),
+    ] {
+        let (title, body) = (IndexedText::of(title), IndexedText::of(body));
+        for (ours, left, right) in [
+            (tsvector(&[&title.folded, &body.folded]), &title.folded, &body.folded),
+            (tsvector(&[&title.exact, &body.exact]), &title.exact, &body.exact),
+        ] {
+            let row = db
+                .query_one_raw(sea_orm::Statement::from_sql_and_values(
+                    sea_orm::DbBackend::Postgres,
+                    "SELECT CAST(CAST($1 AS tsvector) AS text) AS ours, \
+                     CAST(to_tsvector('simple', $2) || to_tsvector('simple', $3) AS text) AS theirs",
+                    [ours.clone().into(), left.clone().into(), right.clone().into()],
+                ))
+                .await
+                .expect("vectors")
+                .expect("a row");
+            let stored: String = row.try_get("", "ours").expect("ours");
+            let parsed: String = row.try_get("", "theirs").expect("theirs");
+            assert_eq!(stored, parsed, "{left:?} + {right:?}");
+            assert_eq!(stored, ours, "PostgreSQL keeps the text as written");
+        }
+    }
+}

@@ -4,6 +4,7 @@
 
 pub mod highlight;
 pub mod query;
+pub mod tsvector;
 
 use super::text::fold_into;
 

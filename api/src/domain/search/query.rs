@@ -174,7 +174,8 @@ impl SearchQuery {
         format!("{{{}}} : ({body})", columns.join(" "))
     }
 
-    /// A PostgreSQL `tsquery` text.
+    /// A PostgreSQL `tsquery` text, read as it is (`CAST(… AS tsquery)`): its words are index
+    /// words already, spelled as [`super::tsvector`] stores them.
     pub fn tsquery(&self, spelling: Spelling) -> String {
         self.clauses
             .iter()

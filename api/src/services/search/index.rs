@@ -21,6 +21,7 @@ use crate::{
         search::{
             IndexedText,
             query::{Completions, SearchQuery, Spelling},
+            tsvector::tsvector,
         },
         text::is_alphanumeric,
     },
@@ -178,12 +179,21 @@ async fn insert<C: ConnectionTrait>(db: &C, entries: &[Entry]) -> AppResult<()> 
             let mut sql = Sql::new(backend);
             sql.push(
                 "INSERT INTO search_docs (article_id, doc_key, folded, exact, title_folded, title_exact) \
-                 SELECT v.id, v.doc_key, to_tsvector('simple', v.tf) || to_tsvector('simple', v.bf), \
-                 to_tsvector('simple', v.te) || to_tsvector('simple', v.be), to_tsvector('simple', v.tf), \
-                 to_tsvector('simple', v.te) FROM (VALUES ",
+                 SELECT v.id, v.doc_key, CAST(v.f AS tsvector), CAST(v.e AS tsvector), CAST(v.tf AS tsvector), \
+                 CAST(v.te AS tsvector) FROM (VALUES ",
             )
-            .bind_rows(entries.iter().map(|e| [e.article_id.into(), e.doc_key.into()].into_iter().chain(texts(e))))
-            .push(") AS v (id, doc_key, tf, bf, te, be)");
+            .bind_rows(entries.iter().map(|e| {
+                let (title, body) = (&e.title, &e.body);
+                [
+                    e.article_id.into(),
+                    e.doc_key.into(),
+                    tsvector(&[&title.folded, &body.folded]).into(),
+                    tsvector(&[&title.exact, &body.exact]).into(),
+                    tsvector(&[&title.folded]).into(),
+                    tsvector(&[&title.exact]).into(),
+                ]
+            }))
+            .push(") AS v (id, doc_key, f, e, tf, te)");
             statements.push(sql);
         }
         _ => {

@@ -131,11 +131,7 @@ fn push_tier(
             };
             sql.push(" FROM search_docs d");
             push_filtered_articles(sql, filter);
-            sql.push(" WHERE ")
-                .push(column)
-                .push(" @@ to_tsquery('simple', ")
-                .bind(query.tsquery(spelling))
-                .push(") AND ");
+            sql.push(" WHERE ").push(column).push(" @@ CAST(").bind(query.tsquery(spelling)).push(" AS tsquery) AND ");
             push_public_indexed(sql, "d.doc_key", "d.article_id", now, keys);
             push_conditions(sql, filter, None);
             "d.doc_key"
