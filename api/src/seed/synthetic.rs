@@ -1,10 +1,10 @@
 //! Synthetic archives for benchmarks: realistic Vietnamese articles in bulk (400–1,200
 //! words, two or three captioned photos, tags, bylines, five years of dates).
 
-use std::{collections::HashMap, time::Instant};
+use std::{collections::HashMap, sync::Arc, time::Instant};
 
 use bantin_entity::{author, category, tag};
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use indicatif::{ProgressBar, ProgressStyle};
 use rand::{Rng, SeedableRng, rngs::SmallRng, seq::IndexedRandom};
 use sea_orm::{ActiveValue::Set, DatabaseConnection, DbBackend, EntityTrait, TransactionTrait};
@@ -19,7 +19,12 @@ use super::{
 use crate::{
     domain::{blocks::Block, slug::Slug},
     read_model::{Byline, TagRef},
-    services::{categories::CategoryTree, changes, media::image_doc, search},
+    services::{
+        categories::CategoryTree,
+        changes,
+        media::{files::Stored, image_doc},
+        search,
+    },
     state::Media,
 };
 
@@ -178,6 +183,130 @@ fn sentence(rng: &mut SmallRng) -> String {
     )
 }
 
+/// Threads generating batches.
+const GENERATORS: u64 = 2;
+/// Most photos an article has: each batch owns this many media ids per article, so batches
+/// made in parallel never share an id (the unused ones are gaps).
+const MAX_PHOTOS: u64 = 3;
+
+/// What every batch is generated from; batch `b` is the same whichever thread makes it.
+struct Plan {
+    count: u64,
+    now: DateTime<Utc>,
+    files: Vec<Stored>,
+    authors: Vec<i64>,
+    tags: Vec<i64>,
+    category_ids: Vec<i64>,
+    /// Categories, bylines and tags; each batch adds its own photos.
+    catalog: Catalog,
+    first_media: i64,
+    first_article: i64,
+}
+
+impl Plan {
+    fn batches(&self) -> u64 {
+        self.count.div_ceil(BATCH)
+    }
+
+    /// Batch `b`: articles `b × BATCH` on, oldest first.
+    fn batch(&self, b: u64) -> anyhow::Result<Batch> {
+        let done = b * BATCH;
+        let n = BATCH.min(self.count - done);
+        let mut rng = SmallRng::seed_from_u64(self.count.rotate_left(32) ^ b);
+        let span_secs = Duration::days(5 * 365).num_seconds();
+        let first_media = self.first_media + i64::try_from(done * MAX_PHOTOS).unwrap_or(0);
+        let first_article = self.first_article + i64::try_from(done).unwrap_or(0);
+        let mut media = Vec::new();
+        let mut articles = Vec::new();
+        for k in 0..n {
+            let index = done + k;
+            // Evenly spread over five years, oldest first, so ids grow with time.
+            let offset =
+                span_secs - (span_secs * i64::try_from(index).unwrap_or(0)) / i64::try_from(self.count).unwrap_or(1);
+            let mut published_at = self.now - Duration::seconds(offset + rng.random_range(0..600));
+            let roll = rng.random_range(0..100);
+            let status = match roll {
+                0 => "draft",
+                1 => "archived",
+                2 => "scheduled",
+                _ => "published",
+            };
+            if status == "scheduled" {
+                published_at = self.now + Duration::days(rng.random_range(1..30));
+            }
+            let photo_count = rng.random_range(2..=MAX_PHOTOS);
+            let mut photo_ids = Vec::new();
+            for _ in 0..photo_count {
+                let file = &self.files[rng.random_range(0..self.files.len())];
+                photo_ids.push(first_media + i64::try_from(media.len()).unwrap_or(0));
+                media.push(NewMedia {
+                    file_key: file.key.to_string(),
+                    byte_size: file.byte_size,
+                    width: images::WIDTH as i32,
+                    height: images::HEIGHT as i32,
+                    alt: format!("Ảnh minh họa {}", pick(&mut rng, OBJECTS)),
+                    caption: Some(capitalised(&format!("{} {}.", pick(&mut rng, OBJECTS), pick(&mut rng, PLACES)))),
+                    credit: Some(pick(&mut rng, FAMILY).to_owned() + " " + pick(&mut rng, GIVEN)),
+                });
+            }
+            let words_target = rng.random_range(400..=1_200);
+            let mut body = Vec::new();
+            let mut words = 0;
+            let mut photos = photo_ids[1..].iter();
+            while words < words_target {
+                let paragraph: Vec<String> = (0..rng.random_range(3..=5)).map(|_| sentence(&mut rng)).collect();
+                let text = paragraph.join(" ");
+                words += text.split_whitespace().count();
+                body.push(Block::Paragraph { text });
+                if body.len() % 4 == 2
+                    && let Some(id) = photos.next()
+                {
+                    body.push(Block::Image { media_id: *id, caption: None, alt: None });
+                }
+            }
+            let article_title = title(&mut rng);
+            let id = first_article + i64::try_from(k).unwrap_or(0);
+            let slug = Slug::from_text(&article_title)
+                .map(|s| s.with_suffix(u32::try_from(id).unwrap_or(0)).to_string())
+                .unwrap_or_else(|| format!("bai-{id}"));
+            let author_count = rng.random_range(1..=2);
+            let bylines = (0..author_count)
+                .map(|j| {
+                    (
+                        self.authors[rng.random_range(0..self.authors.len())],
+                        if j == 0 { "writer" } else { "photographer" },
+                    )
+                })
+                .collect::<Vec<_>>();
+            let mut bylines_unique = bylines.clone();
+            bylines_unique.dedup_by_key(|(id, _)| *id);
+            let mut tag_ids: Vec<i64> =
+                (0..rng.random_range(2..=4)).map(|_| self.tags[rng.random_range(0..self.tags.len())]).collect();
+            tag_ids.sort_unstable();
+            tag_ids.dedup();
+            articles.push(NewArticle {
+                slug,
+                title: article_title,
+                summary: sentence(&mut rng) + " " + &sentence(&mut rng),
+                body,
+                cover: photo_ids.first().copied(),
+                category_id: self.category_ids[rng.random_range(0..self.category_ids.len())],
+                authors: bylines_unique,
+                tags: tag_ids,
+                source: None,
+                status,
+                published_at: Some(published_at),
+                deleted_at: None,
+            });
+        }
+        let media = media_models(first_media, media);
+        let mut catalog = self.catalog.clone();
+        catalog.media = media.iter().cloned().map(|m| (m.id, image_doc(m))).collect();
+        let articles = prepare_articles(&catalog, first_article, articles)?;
+        Ok(Batch { media, articles, count: n })
+    }
+}
+
 fn capitalised(text: &str) -> String {
     let mut chars = text.chars();
     chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
@@ -272,108 +401,33 @@ pub async fn generate(db: &DatabaseConnection, media: &Media, count: u64) -> any
         ProgressStyle::with_template("{bar:40} {pos}/{len} articles ({per_sec}, {eta} left)")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    // One thread writes text and read models for the next batch while this task writes the
-    // previous one to the database.
-    let first_media = next_id(db, "media").await?;
-    let first_article = next_id(db, "articles").await?;
+    // Batches are generated on two threads (text, search entries and read models are most of
+    // the work outside the database) while the writers store the ones before.
+    let plan = Arc::new(Plan {
+        count,
+        now,
+        files,
+        authors: authors.iter().map(|a| a.id).collect(),
+        tags: tags.iter().map(|t| t.id).collect(),
+        category_ids,
+        catalog,
+        first_media: next_id(db, "media").await?,
+        first_article: next_id(db, "articles").await?,
+    });
     let (sender, batches) = tokio::sync::mpsc::channel::<anyhow::Result<Batch>>(2);
-    let generator = std::thread::spawn(move || {
-        let span_secs = Duration::days(5 * 365).num_seconds();
-        let (mut next_media, mut next_article, mut done) = (first_media, first_article, 0u64);
-        while done < count {
-            let n = BATCH.min(count - done);
-            let (first_media, first_article) = (next_media, next_article);
-            let mut media = Vec::new();
-            let mut articles = Vec::new();
-            for k in 0..n {
-                let index = done + k;
-                // Evenly spread over five years, oldest first, so ids grow with time.
-                let offset =
-                    span_secs - (span_secs * i64::try_from(index).unwrap_or(0)) / i64::try_from(count).unwrap_or(1);
-                let mut published_at = now - Duration::seconds(offset + rng.random_range(0..600));
-                let roll = rng.random_range(0..100);
-                let status = match roll {
-                    0 => "draft",
-                    1 => "archived",
-                    2 => "scheduled",
-                    _ => "published",
-                };
-                if status == "scheduled" {
-                    published_at = now + Duration::days(rng.random_range(1..30));
-                }
-                let photo_count = rng.random_range(2..=3);
-                let mut photo_ids = Vec::new();
-                for _ in 0..photo_count {
-                    let file = &files[rng.random_range(0..files.len())];
-                    photo_ids.push(first_media + i64::try_from(media.len()).unwrap_or(0));
-                    media.push(NewMedia {
-                        file_key: file.key.to_string(),
-                        byte_size: file.byte_size,
-                        width: images::WIDTH as i32,
-                        height: images::HEIGHT as i32,
-                        alt: format!("Ảnh minh họa {}", pick(&mut rng, OBJECTS)),
-                        caption: Some(capitalised(&format!("{} {}.", pick(&mut rng, OBJECTS), pick(&mut rng, PLACES)))),
-                        credit: Some(pick(&mut rng, FAMILY).to_owned() + " " + pick(&mut rng, GIVEN)),
-                    });
-                }
-                let words_target = rng.random_range(400..=1_200);
-                let mut body = Vec::new();
-                let mut words = 0;
-                let mut photos = photo_ids[1..].iter();
-                while words < words_target {
-                    let paragraph: Vec<String> = (0..rng.random_range(3..=5)).map(|_| sentence(&mut rng)).collect();
-                    let text = paragraph.join(" ");
-                    words += text.split_whitespace().count();
-                    body.push(Block::Paragraph { text });
-                    if body.len() % 4 == 2
-                        && let Some(id) = photos.next()
-                    {
-                        body.push(Block::Image { media_id: *id, caption: None, alt: None });
+    let generators: Vec<_> = (0..GENERATORS)
+        .map(|first| {
+            let (plan, sender) = (plan.clone(), sender.clone());
+            std::thread::spawn(move || {
+                for b in (first..plan.batches()).step_by(GENERATORS as usize) {
+                    if sender.blocking_send(plan.batch(b)).is_err() {
+                        return;
                     }
                 }
-                let article_title = title(&mut rng);
-                let id = first_article + i64::try_from(k).unwrap_or(0);
-                let slug = Slug::from_text(&article_title)
-                    .map(|s| s.with_suffix(u32::try_from(id).unwrap_or(0)).to_string())
-                    .unwrap_or_else(|| format!("bai-{id}"));
-                let author_count = rng.random_range(1..=2);
-                let bylines = (0..author_count)
-                    .map(|j| {
-                        (authors[rng.random_range(0..authors.len())].id, if j == 0 { "writer" } else { "photographer" })
-                    })
-                    .collect::<Vec<_>>();
-                let mut bylines_unique = bylines.clone();
-                bylines_unique.dedup_by_key(|(id, _)| *id);
-                let mut tag_ids: Vec<i64> =
-                    (0..rng.random_range(2..=4)).map(|_| tags[rng.random_range(0..tags.len())].id).collect();
-                tag_ids.sort_unstable();
-                tag_ids.dedup();
-                articles.push(NewArticle {
-                    slug,
-                    title: article_title,
-                    summary: sentence(&mut rng) + " " + &sentence(&mut rng),
-                    body,
-                    cover: photo_ids.first().copied(),
-                    category_id: category_ids[rng.random_range(0..category_ids.len())],
-                    authors: bylines_unique,
-                    tags: tag_ids,
-                    source: None,
-                    status,
-                    published_at: Some(published_at),
-                    deleted_at: None,
-                });
-            }
-            let media = media_models(first_media, media);
-            catalog.media = media.iter().cloned().map(|m| (m.id, image_doc(m))).collect();
-            let prepared = prepare_articles(&catalog, first_article, articles);
-            next_media += i64::try_from(media.len()).unwrap_or(0);
-            next_article += i64::try_from(n).unwrap_or(0);
-            done += n;
-            if sender.blocking_send(prepared.map(|articles| Batch { media, articles, count: n })).is_err() {
-                return;
-            }
-        }
-    });
+            })
+        })
+        .collect();
+    drop(sender);
     // PostgreSQL runs each connection's statements in a process of its own, so two writers
     // keep both cores of a small machine busy; SQLite takes one writer at a time.
     let writers = if db.get_database_backend() == DbBackend::Postgres { 2 } else { 1 };
@@ -391,7 +445,9 @@ pub async fn generate(db: &DatabaseConnection, media: &Media, count: u64) -> any
         }
     }))
     .await?;
-    generator.join().map_err(|_| anyhow::anyhow!("the article generator panicked"))?;
+    for generator in generators {
+        generator.join().map_err(|_| anyhow::anyhow!("the article generator panicked"))?;
+    }
     sync_sequences(db).await?;
     changes::bump(db).await?;
     search::index::optimize(db).await?;

@@ -22,6 +22,7 @@ use crate::{
 const BATCH: usize = 400;
 
 /// Everything an article may refer to, loaded once.
+#[derive(Clone)]
 pub struct Catalog {
     pub categories: CategoryTree,
     /// Bylines keyed by author id; `role` is filled per article.

@@ -44,6 +44,7 @@ pub struct CategoryDetail {
 
 /// The whole tree in memory: a portal has tens of sections, and every list filter and
 /// breadcrumb needs it.
+#[derive(Clone)]
 pub struct CategoryTree {
     rows: Vec<category::Model>,
     by_id: HashMap<i64, usize>,

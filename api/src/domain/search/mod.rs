@@ -6,6 +6,10 @@ pub mod highlight;
 pub mod query;
 pub mod tsvector;
 
+use std::borrow::Cow;
+
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
+
 use super::text::fold_into;
 
 /// Longest word kept in the index; longer runs of letters are not words a reader types.
@@ -56,8 +60,17 @@ pub(super) fn is_word_char(c: char) -> bool {
 }
 
 fn word(raw: &str) -> Option<Word> {
-    let composed = super::text::nfc(raw);
-    let exact: String = composed.to_lowercase().chars().filter(|c| c.is_alphanumeric()).collect();
+    // Stored text is NFC already: most words are only checked, not copied.
+    let composed: Cow<'_, str> = match is_nfc_quick(raw.chars()) {
+        IsNormalized::Yes => Cow::Borrowed(raw),
+        _ => Cow::Owned(raw.nfc().collect()),
+    };
+    let exact: String = if composed.contains('Σ') {
+        // Lower case depends on the position of a capital sigma only: the whole word decides.
+        composed.to_lowercase().chars().filter(|c| c.is_alphanumeric()).collect()
+    } else {
+        composed.chars().flat_map(char::to_lowercase).filter(|c| c.is_alphanumeric()).collect()
+    };
     let mut folded = String::with_capacity(exact.len());
     fold_word(&exact, &mut folded);
     if exact.is_empty() || folded.is_empty() || exact.chars().count() > MAX_WORD_CHARS {
@@ -167,6 +180,15 @@ mod tests {
                 prop_assert!(word.chars().all(char::is_alphanumeric), "{word:?}");
             }
             prop_assert_eq!(indexed.exact.split(' ').count(), indexed.folded.split(' ').count());
+        }
+
+        #[test]
+        fn a_word_is_spelled_as_its_composed_lower_case_letters(raw in "[\\p{L}\\p{M}\\p{N}Σ]{1,12}") {
+            let expected: String =
+                super::super::text::nfc(&raw).to_lowercase().chars().filter(|c| c.is_alphanumeric()).collect();
+            let spelled = word(&raw).map(|w| w.exact);
+            prop_assert!(spelled.is_none() || spelled == Some(expected.clone()), "{spelled:?} {expected:?}");
+            prop_assert!(spelled.is_some() || expected.is_empty() || !raw.chars().any(|c| c.is_ascii_alphanumeric()));
         }
 
         #[test]

@@ -212,13 +212,16 @@ async fn insert<C: ConnectionTrait>(db: &C, entries: &[Entry]) -> AppResult<()> 
             statements.extend([docs, fts, titles]);
         }
     }
-    let words: BTreeSet<&str> = entries
+    // Hashed first: a batch repeats a few thousand words hundreds of thousands of times.
+    let distinct: HashSet<&str> = entries
         .iter()
         .flat_map(|e| [&e.title.exact, &e.title.folded, &e.body.exact, &e.body.folded])
         .flat_map(|text| text.split(' '))
         .filter(|word| !word.is_empty())
         .collect();
-    for chunk in words.into_iter().collect::<Vec<_>>().chunks(WORDS_PER_STATEMENT) {
+    let mut words: Vec<&str> = distinct.into_iter().collect();
+    words.sort_unstable();
+    for chunk in words.chunks(WORDS_PER_STATEMENT) {
         let mut known = Sql::new(backend);
         known
             .push("INSERT INTO search_words (word) VALUES ")
