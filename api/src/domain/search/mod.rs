@@ -67,9 +67,9 @@ fn word(raw: &str) -> Option<Word> {
     };
     let exact: String = if composed.contains('Σ') {
         // Lower case depends on the position of a capital sigma only: the whole word decides.
-        composed.to_lowercase().chars().filter(|c| c.is_alphanumeric()).collect()
+        composed.to_lowercase().chars().filter(|c| super::text::is_alphanumeric(*c)).collect()
     } else {
-        composed.chars().flat_map(char::to_lowercase).filter(|c| c.is_alphanumeric()).collect()
+        composed.chars().flat_map(char::to_lowercase).filter(|c| super::text::is_alphanumeric(*c)).collect()
     };
     let mut folded = String::with_capacity(exact.len());
     fold_word(&exact, &mut folded);
