@@ -11,7 +11,7 @@ pub mod index;
 
 use std::collections::HashMap;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DbBackend, TransactionTrait};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -123,15 +123,11 @@ fn push_tier(
     let (spelling, title_only) = TIERS[tier];
     match sql.backend() {
         DbBackend::Postgres => {
-            let column = match (spelling, title_only) {
-                (Spelling::Exact, true) => "d.title_exact",
-                (Spelling::Exact, false) => "d.exact",
-                (Spelling::Folded, true) => "d.title_folded",
-                (Spelling::Folded, false) => "d.folded",
-            };
             sql.push(" FROM search_docs d");
             push_filtered_articles(sql, filter);
-            sql.push(" WHERE ").push(column).push(" @@ CAST(").bind(query.tsquery(spelling)).push(" AS tsquery) AND ");
+            sql.push(" WHERE ");
+            push_vector_match(sql, query, tier);
+            sql.push(" AND ");
             push_public_indexed(sql, "d.doc_key", "d.article_id", now, keys);
             push_conditions(sql, filter, None);
             "d.doc_key"
@@ -167,6 +163,42 @@ fn push_filtered_articles(sql: &mut Sql, filter: &Resolved) {
     }
 }
 
+/// Appends PostgreSQL's match of tier `tier`: its vector column against the query.
+fn push_vector_match(sql: &mut Sql, query: &SearchQuery, tier: usize) {
+    let (spelling, title_only) = TIERS[tier];
+    let column = match (spelling, title_only) {
+        (Spelling::Exact, true) => "d.title_exact",
+        (Spelling::Exact, false) => "d.exact",
+        (Spelling::Folded, true) => "d.title_folded",
+        (Spelling::Folded, false) => "d.folded",
+    };
+    sql.push(column).push(" @@ CAST(").bind(query.tsquery(spelling)).push(" AS tsquery)");
+}
+
+/// Appends one select of PostgreSQL's matches published in the current second, whatever
+/// their tier (the best one each): a handful of rows at most, each checked against its
+/// article's exact time, so one select serves every tier and the planner prices it once.
+fn push_this_second(sql: &mut Sql, query: &SearchQuery, tiers: &[usize], filter: &Resolved, now: DateTime<Utc>) {
+    sql.push("SELECT CASE");
+    for tier in tiers {
+        sql.push(" WHEN ");
+        push_vector_match(sql, query, *tier);
+        sql.push(" THEN ").push(&tier.to_string());
+    }
+    sql.push(" END AS tier, d.article_id AS id, d.doc_key AS doc_key FROM search_docs d");
+    push_filtered_articles(sql, filter);
+    sql.push(" WHERE (");
+    for (i, tier) in tiers.iter().enumerate() {
+        if i > 0 {
+            sql.push(" OR ");
+        }
+        push_vector_match(sql, query, *tier);
+    }
+    sql.push(") AND ");
+    push_public_indexed(sql, "d.doc_key", "d.article_id", now, IndexedKeys::ThisSecond);
+    push_conditions(sql, filter, None);
+}
+
 /// Public articles matching `query` and `filter`, best first.
 pub async fn search(
     state: &AppState,
@@ -200,24 +232,27 @@ pub async fn search(
     let vocabulary = index::Vocabulary::of(state.db(), query, &spellings).await?;
     let tiers: Vec<usize> = tiers.into_iter().filter(|t| vocabulary.has_whole_words(query, TIERS[*t].0)).collect();
     let completions = &vocabulary.completions;
-    // PostgreSQL walks the settled keys and looks at the current second apart (see
-    // `IndexedKeys`); SQLite's full-text walk would read a whole term list for the second's
-    // bound, and takes the rule in one piece.
-    let parts: &[IndexedKeys] = match sql.backend() {
-        DbBackend::Postgres => &[IndexedKeys::ThisSecond, IndexedKeys::Settled],
-        _ => &[IndexedKeys::All],
+    // PostgreSQL walks the settled keys of each tier and looks at the current second apart,
+    // for all tiers at once (see `IndexedKeys`); SQLite's full-text walk would read a whole
+    // term list for the second's bound, and takes the rule in one piece.
+    let (keys, this_second) = match sql.backend() {
+        DbBackend::Postgres => (IndexedKeys::Settled, !tiers.is_empty()),
+        _ => (IndexedKeys::All, false),
     };
-    let selects = tiers.iter().flat_map(|tier| parts.iter().map(move |keys| (*tier, *keys)));
-    for (i, (tier, keys)) in selects.enumerate() {
+    for (i, tier) in tiers.iter().enumerate() {
         if i > 0 {
             sql.push(" UNION ALL ");
         }
         sql.push("SELECT * FROM (SELECT ")
             .push(&tier.to_string())
             .push(" AS tier, d.article_id AS id, d.doc_key AS doc_key");
-        let newest = push_tier(&mut sql, query, tier, &resolved, completions, keys, now);
+        let newest = push_tier(&mut sql, query, *tier, &resolved, completions, keys, now);
         sql.push(" ORDER BY ").push(newest).push(" DESC LIMIT ").bind(i64::try_from(want).unwrap_or(i64::MAX));
         sql.push(") t").push(&i.to_string());
+    }
+    if this_second {
+        sql.push(" UNION ALL ");
+        push_this_second(&mut sql, query, &tiers, &resolved, now);
     }
     let rows = if tiers.is_empty() { Vec::new() } else { planned_for_its_words(state, sql).await? };
     let mut best: HashMap<i64, (usize, i64)> = HashMap::new();
@@ -333,6 +368,18 @@ mod tests {
                 (0.25, MatchedIn::Body, false)
             ]
         );
+    }
+
+    #[test]
+    fn the_current_second_is_one_select_for_every_tier_each_row_checked_against_its_article() {
+        let query = SearchQuery::parse("Hà nội").expect("query");
+        let mut sql = Sql::new(DbBackend::Postgres);
+        push_this_second(&mut sql, &query, &[0, 1, 2, 3], &Resolved::default(), Utc::now());
+        let text = sql.build().sql;
+        assert_eq!(text.matches(" WHEN ").count(), 4, "{text}");
+        assert_eq!(text.matches(" @@ ").count(), 8, "each tier picks its rows and names their tier: {text}");
+        assert!(text.contains("EXISTS (SELECT 1 FROM articles p WHERE p.id = d.article_id"), "{text}");
+        assert!(!text.contains("nội") && !text.contains("noi"), "{text}");
     }
 
     #[test]
