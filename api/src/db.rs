@@ -25,7 +25,19 @@ pub async fn connect_lazily(settings: &Settings) -> anyhow::Result<DatabaseConne
     open(settings, true).await
 }
 
+/// Like [`connect_lazily`], for full-text statements on PostgreSQL: its sessions plan each
+/// statement for the values it is run with (see [`crate::state::AppState::search_db`]).
+pub async fn connect_for_search(settings: &Settings) -> anyhow::Result<DatabaseConnection> {
+    open_with(settings, true, "force_custom_plan").await
+}
+
 async fn open(settings: &Settings, lazily: bool) -> anyhow::Result<DatabaseConnection> {
+    // Public reads are a handful of statement shapes run thousands of times: plan each once
+    // per connection instead of on every execution.
+    open_with(settings, lazily, "force_generic_plan").await
+}
+
+async fn open_with(settings: &Settings, lazily: bool, plans: &'static str) -> anyhow::Result<DatabaseConnection> {
     let url = settings.database_url();
     if settings.database_url.is_none() {
         std::fs::create_dir_all(&settings.data_dir)
@@ -51,9 +63,7 @@ async fn open(settings: &Settings, lazily: bool) -> anyhow::Result<DatabaseConne
                 .pragma("cache_size", "-32768")
                 .create_if_missing(true)
         })
-        // Public reads are a handful of statement shapes run thousands of times: plan each
-        // once per connection instead of on every execution.
-        .map_sqlx_postgres_opts(|opts| opts.options([("plan_cache_mode", "force_generic_plan")]));
+        .map_sqlx_postgres_opts(move |opts| opts.options([("plan_cache_mode", plans)]));
     let scheme = url.split(':').next().unwrap_or_default();
     Database::connect(options)
         .await
@@ -76,17 +86,22 @@ mod tests {
 
     use super::*;
 
-    /// The SQLite build plans each statement once and maps large files whole; without the flags
-    /// in `.cargo/config.toml` every public read would be compiled again on each execution.
-    #[tokio::test]
-    async fn sqlite_plans_statements_once_and_maps_large_files() {
-        let dir = tempfile::tempdir().expect("temporary folder");
+    /// The settings of a command line that sets nothing.
+    fn defaults() -> Settings {
         #[derive(clap::Parser)]
         struct Command {
             #[command(flatten)]
             settings: Settings,
         }
-        let parsed = <Command as clap::Parser>::parse_from(["bantin"]).settings;
+        <Command as clap::Parser>::parse_from(["bantin"]).settings
+    }
+
+    /// The SQLite build plans each statement once and maps large files whole; without the flags
+    /// in `.cargo/config.toml` every public read would be compiled again on each execution.
+    #[tokio::test]
+    async fn sqlite_plans_statements_once_and_maps_large_files() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let parsed = defaults();
         let settings = Settings { database_url: None, data_dir: dir.path().to_owned(), ..parsed };
         let db = connect(&settings).await.expect("database");
         let one = |sql: &'static str| {
@@ -98,5 +113,27 @@ mod tests {
         };
         assert_eq!(one("SELECT sqlite_compileoption_used('ENABLE_QPSG')").await, 1);
         assert_eq!(one("PRAGMA mmap_size").await, i64::try_from(MMAP_BYTES).expect("fits"));
+    }
+
+    /// On PostgreSQL (`TEST_DATABASE_URL`), request sessions reuse one plan per statement and
+    /// search sessions plan each statement for its values.
+    #[tokio::test]
+    async fn search_sessions_plan_for_their_values_and_the_others_once() {
+        let Some(url) = std::env::var("TEST_DATABASE_URL").ok().filter(|u| u.starts_with("postgres")) else {
+            return;
+        };
+        let parsed = defaults();
+        let settings = Settings { database_url: Some(url), db_pool: 1, ..parsed };
+        for (db, expected) in [
+            (connect(&settings).await.expect("pool"), "force_generic_plan"),
+            (connect_for_search(&settings).await.expect("search pool"), "force_custom_plan"),
+        ] {
+            let row = db
+                .query_one_raw(Statement::from_string(DbBackend::Postgres, "SHOW plan_cache_mode"))
+                .await
+                .expect("setting")
+                .expect("a row");
+            assert_eq!(row.try_get_by_index::<String>(0).expect("text"), expected);
+        }
     }
 }

@@ -19,6 +19,7 @@ use actix_web::{
 };
 use anyhow::Context;
 use futures_util::FutureExt;
+use sea_orm::DbBackend;
 use tracing_actix_web::{RequestId, TracingLogger};
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
@@ -83,16 +84,24 @@ impl Application {
             db_pool: (settings.db_pool / u32::try_from(workers).unwrap_or(u32::MAX)).max(1),
             ..settings.clone()
         };
-        let mut worker_pools = Vec::with_capacity(workers);
+        let on_postgres = db.get_database_backend() == DbBackend::Postgres;
+        let (mut worker_pools, mut search_pools) = (Vec::with_capacity(workers), Vec::new());
         for _ in 0..workers {
             let mut pool = db::connect_lazily(&per_worker).await?;
             let counter = metrics.clone();
             pool.set_metric_callback(move |info| counter.record_statement(info.elapsed));
             worker_pools.push(pool);
+            if on_postgres {
+                let mut pool = db::connect_for_search(&per_worker).await?;
+                let counter = metrics.clone();
+                pool.set_metric_callback(move |info| counter.record_statement(info.elapsed));
+                search_pools.push(pool);
+            }
         }
         let state = web::Data::new(AppState::new(Parts {
             db,
             worker_pools,
+            search_pools,
             cursor_key: CursorKey::new(&secret),
             cache: ResponseCache::new(settings.cache, settings.cache_entries),
             media,

@@ -47,6 +47,8 @@ pub struct AppState {
     /// worker and used by another waits for the first one's loop to notice its replies, and
     /// costs a cross-thread wake-up for each. With its own pool a worker never does that.
     worker_pools: Vec<DatabaseConnection>,
+    /// One pool per worker for full-text statements on PostgreSQL (empty on SQLite).
+    search_pools: Vec<DatabaseConnection>,
     pub cursor_key: CursorKey,
     pub cache: ResponseCache,
     pub schedule: Schedule,
@@ -62,6 +64,7 @@ pub struct AppState {
 pub struct Parts {
     pub db: DatabaseConnection,
     pub worker_pools: Vec<DatabaseConnection>,
+    pub search_pools: Vec<DatabaseConnection>,
     pub cursor_key: CursorKey,
     pub cache: ResponseCache,
     pub media: Media,
@@ -76,6 +79,7 @@ impl AppState {
         AppState {
             db: parts.db,
             worker_pools: parts.worker_pools,
+            search_pools: parts.search_pools,
             cursor_key: parts.cursor_key,
             cache: parts.cache,
             schedule: Schedule::default(),
@@ -90,6 +94,17 @@ impl AppState {
     /// The database pool of the calling thread: its worker's own, or the shared one.
     pub fn db(&self) -> &DatabaseConnection {
         WORKER.with(Cell::get).and_then(|index| self.worker_pools.get(index)).unwrap_or(&self.db)
+    }
+
+    /// The pool for full-text statements. Every other read is planned once per session (the
+    /// plan suits all values); a search is not, because the good plans differ by orders of
+    /// magnitude with how common its words are: a common word walks the newest documents and
+    /// stops after a page, a rare one collects its few matches from the GIN index and sorts
+    /// them. On PostgreSQL these sessions plan each statement for its values; elsewhere it is
+    /// the worker's own pool.
+    pub fn search_db(&self) -> &DatabaseConnection {
+        let worker = WORKER.with(Cell::get).unwrap_or_default();
+        self.search_pools.get(worker).unwrap_or_else(|| self.db())
     }
 
     /// Makes the calling thread a server worker using pool `index` (modulo the number of

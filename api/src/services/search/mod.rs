@@ -12,7 +12,7 @@ pub mod index;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, DbBackend, TransactionTrait};
+use sea_orm::{ConnectionTrait, DbBackend};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -296,20 +296,9 @@ async fn count(state: &AppState, query: &SearchQuery, filter: &Resolved, complet
     })
 }
 
-/// Runs a full-text statement planned for the words it binds. PostgreSQL sessions here reuse
-/// one plan per statement whatever its parameters, which suits every other read; for a search
-/// that plan cannot know how common the words are, and the good plans differ by orders of
-/// magnitude: a common word walks the newest documents and stops after a page, a rare one
-/// collects its few matches from the GIN index and sorts them.
+/// Runs a full-text statement planned for the words it binds (see [`AppState::search_db`]).
 async fn planned_for_its_words(state: &AppState, sql: Sql) -> AppResult<Vec<sea_orm::QueryResult>> {
-    if state.db().get_database_backend() != DbBackend::Postgres {
-        return Ok(state.db().query_all_raw(sql.build()).await?);
-    }
-    let txn = state.db().begin().await?;
-    txn.execute_unprepared("SET LOCAL plan_cache_mode = force_custom_plan").await?;
-    let rows = txn.query_all_raw(sql.build()).await?;
-    txn.commit().await?;
-    Ok(rows)
+    Ok(state.search_db().query_all_raw(sql.build()).await?)
 }
 
 /// The page's articles with their highlights, in ranking order. Snippets come from the lead
