@@ -22,7 +22,8 @@ pub struct Settings {
     #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
     pub database_url: Option<String>,
 
-    /// Database connections for requests, shared out among the worker threads (each has a pool).
+    /// Database connections for requests, shared out among the worker threads (each has a pool;
+    /// on PostgreSQL as many again for searches).
     #[arg(long, env = "BANTIN_DB_POOL", default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=256), global = true)]
     pub db_pool: u32,
 
