@@ -379,3 +379,42 @@ async fn postgresql_stores_the_vectors_its_own_parser_would_make() {
         }
     }
 }
+
+/// A match far down a long body is shown around it, and a title match with no match in the
+/// body shows the lead's opening.
+#[tokio::test]
+async fn snippets_find_matches_deep_in_long_bodies() {
+    let app = spawn_app().await;
+    let editor = app.account("editor").await;
+    let ids = app.demo_ids().await;
+    let filler = "Người dân phường ven biển tiếp tục dọn dẹp đường làng sau đợt triều cường. ".repeat(8);
+    let mut body: Vec<Value> = (0..12).map(|_| json!({ "type": "paragraph", "text": filler })).collect();
+    body.push(json!({ "type": "paragraph", "text": "Cuối cùng, đội múa lân Kỳ Sơn biểu diễn tại sân đình." }));
+    let created = app
+        .create_article(
+            &editor.token,
+            json!({
+                "title": "Phường Đông Hải chuẩn bị đón Tết",
+                "summary": "Bản tin dài về phường.",
+                "body": body,
+                "category_id": ids.category,
+                "authors": [{ "author_id": ids.author }],
+            }),
+        )
+        .await;
+    let id = created["id"].as_i64().expect("id");
+    let published =
+        app.send("POST", &format!("/api/v1/articles/{id}/publish"), Some(&editor.token), Some(json!({})), &[]).await;
+    assert_eq!(published.status, 200, "{}", published.body);
+
+    let deep = search(&app, "ky son").await;
+    let hit = &deep["data"][0];
+    assert_eq!(hit["article"]["id"], id, "{deep}");
+    let snippet = hit["highlights"]["body"].as_str().expect("body");
+    assert!(snippet.contains("<mark>Kỳ Sơn</mark>"), "{snippet}");
+
+    let title_only = search(&app, "dong hai").await;
+    let hit = &title_only["data"][0];
+    assert_eq!(hit["article"]["id"], id, "{title_only}");
+    assert_eq!(hit["highlights"]["body"], "Bản tin dài về phường.");
+}
