@@ -19,7 +19,7 @@ use actix_web::{
 };
 use anyhow::Context;
 use futures_util::FutureExt;
-use sea_orm::DbBackend;
+use sea_orm::{DatabaseConnection, DbBackend};
 use tracing_actix_web::{RequestId, TracingLogger};
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
@@ -86,16 +86,15 @@ impl Application {
         };
         let on_postgres = db.get_database_backend() == DbBackend::Postgres;
         let (mut worker_pools, mut search_pools) = (Vec::with_capacity(workers), Vec::new());
-        for _ in 0..workers {
-            let mut pool = db::connect_lazily(&per_worker).await?;
+        let counted = |mut pool: DatabaseConnection| {
             let counter = metrics.clone();
             pool.set_metric_callback(move |info| counter.record_statement(info.elapsed));
-            worker_pools.push(pool);
+            pool
+        };
+        for _ in 0..workers {
+            worker_pools.push(counted(db::connect_lazily(&per_worker).await?));
             if on_postgres {
-                let mut pool = db::connect_for_search(&per_worker).await?;
-                let counter = metrics.clone();
-                pool.set_metric_callback(move |info| counter.record_statement(info.elapsed));
-                search_pools.push(pool);
+                search_pools.push(counted(db::connect_for_search(&per_worker).await?));
             }
         }
         let state = web::Data::new(AppState::new(Parts {
