@@ -75,9 +75,17 @@ pub async fn connect_one(settings: &Settings) -> anyhow::Result<DatabaseConnecti
     connect(&Settings { db_pool: 1, ..settings.clone() }).await
 }
 
-/// Applies pending migrations; safe to run on every start.
+/// Applies pending migrations, then fills what a migration added but only Bantin can compute;
+/// safe to run on every start.
 pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
-    Migrator::up(db, None).await.context("database migration failed")
+    Migrator::up(db, None).await.context("database migration failed")?;
+    let filled = crate::services::editorial::read_models::fill_title_terms(db)
+        .await
+        .context("cannot fill the title terms of related news")?;
+    if filled > 0 {
+        tracing::info!(articles = filled, "title terms filled");
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::domain::{blocks::Block, text::word_count};
+use crate::domain::{blocks::Block, text::word_count, title_terms::title_terms};
 
 /// Reading speed used for `reading_minutes`; Vietnamese news prose reads at about this pace.
 const WORDS_PER_MINUTE: usize = 220;
@@ -153,6 +153,8 @@ pub struct ArticleParts<'a> {
 pub struct Built {
     pub summary_doc: String,
     pub detail_doc: String,
+    /// See [`title_terms`].
+    pub title_terms: String,
     pub word_count: i32,
     pub reading_minutes: i32,
 }
@@ -236,6 +238,7 @@ pub fn build(parts: &ArticleParts<'_>) -> Result<Built, BuildError> {
     Ok(Built {
         summary_doc: serde_json::to_string(&summary)?,
         detail_doc: serde_json::to_string(&detail)?,
+        title_terms: title_terms(parts.title),
         word_count,
         reading_minutes,
     })

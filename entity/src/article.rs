@@ -30,6 +30,9 @@ pub struct Model {
     pub deleted_at: Option<DateTimeUtc>,
     pub summary_doc: String,
     pub detail_doc: String,
+    /// Hashes of the title's folded word pairs, for related news (`domain::title_terms` in
+    /// the API); NULL until start-up fills it for an article stored before the column existed.
+    pub title_terms: Option<String>,
     /// The account that created the article (authors may edit only their own drafts).
     pub created_by: Option<i64>,
 }

@@ -9,6 +9,7 @@ mod m20261128_000003_search_and_related;
 mod m20261128_000004_search_words;
 mod m20261129_000001_related_candidates;
 mod m20261129_000002_fast_compression;
+mod m20261129_000003_title_terms;
 
 /// Runs Bantin's migrations in order; `bantin migrate` and server start-up both use it.
 pub struct Migrator;
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000004_search_words::Migration),
             Box::new(m20261129_000001_related_candidates::Migration),
             Box::new(m20261129_000002_fast_compression::Migration),
+            Box::new(m20261129_000003_title_terms::Migration),
         ]
     }
 }

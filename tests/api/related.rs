@@ -1,7 +1,7 @@
 //! Related news, version 2: pinned articles first, then relevance (tags, a shared title term,
 //! category) with recency as the tie-break, the same through REST and GraphQL.
 
-use bantin_e2e::{Account, TestApp, spawn_app};
+use bantin_e2e::{Account, Options, TestApp, anatomy_slug, spawn_app, spawn_app_with};
 use serde_json::{Value, json};
 
 /// Publishes an article; returns its id and slug.
@@ -131,4 +131,49 @@ async fn a_shared_title_term_outranks_the_same_category() {
         [alike, newer],
         "same tag and category; the shared title term (whatever its case and accents) decides before recency"
     );
+}
+
+/// Articles stored before title terms existed get them when the server starts again, so their
+/// related news goes on counting shared title terms; writes keep them current.
+#[tokio::test]
+async fn title_terms_missing_from_older_articles_are_filled_at_start() {
+    use bantin_api::domain::title_terms::title_terms;
+    use sea_orm::{ConnectionTrait, Statement};
+    let first = spawn_app().await;
+    let db = sea_orm::Database::connect(&first.database_url).await.expect("database");
+    let terms = |slug: String| {
+        let db = &db;
+        async move {
+            let sql = if db.get_database_backend() == sea_orm::DbBackend::Postgres {
+                "SELECT title, title_terms FROM articles WHERE slug = $1"
+            } else {
+                "SELECT title, title_terms FROM articles WHERE slug = ?"
+            };
+            let row = db
+                .query_one_raw(Statement::from_sql_and_values(db.get_database_backend(), sql, [slug.into()]))
+                .await
+                .expect("query")
+                .expect("the article");
+            let title: String = row.try_get("", "title").expect("title");
+            (title, row.try_get::<Option<String>>("", "title_terms").expect("terms"))
+        }
+    };
+    let (title, written) = terms(anatomy_slug()).await;
+    assert_eq!(written.as_deref(), Some(title_terms(&title).as_str()), "terms written with the article");
+    db.execute_unprepared("UPDATE articles SET title_terms = NULL").await.expect("an older database");
+    let _again = spawn_app_with(Options {
+        reuse: Some((first.data_dir.clone(), first.database_url.clone())),
+        ..Options::default()
+    })
+    .await;
+    assert_eq!(terms(anatomy_slug()).await.1, written);
+    let missing = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT COUNT(*) AS n FROM articles WHERE title_terms IS NULL",
+        ))
+        .await
+        .expect("count")
+        .expect("a row");
+    assert_eq!(missing.try_get::<i64>("", "n").expect("n"), 0);
 }

@@ -6,3 +6,4 @@ pub mod qr;
 pub mod search;
 pub mod slug;
 pub mod text;
+pub mod title_terms;

@@ -294,6 +294,7 @@ pub fn prepare_articles(
             deleted_at: Set(a.deleted_at),
             summary_doc: Set(built.summary_doc),
             detail_doc: Set(built.detail_doc),
+            title_terms: Set(Some(built.title_terms)),
             created_by: Set(None),
         });
     }

@@ -12,10 +12,7 @@ use sea_orm::{ConnectionTrait, DbBackend, QueryResult};
 
 use super::doc;
 use crate::{
-    domain::{
-        slug::Slug,
-        text::{fold, is_alphanumeric},
-    },
+    domain::{slug::Slug, title_terms::share_a_term},
     error::{AppError, AppResult},
     read_model::SummaryDoc,
     services::visibility::push_public,
@@ -63,105 +60,57 @@ impl Subject<'_> {
     }
 }
 
-/// A public article to find related news for, with its scored candidates.
-struct Scored {
-    id: i64,
-    /// Adjacent word pairs of the title, folded: Vietnamese terms are mostly two syllables.
-    title_pairs: Vec<[String; 2]>,
-    candidates: Vec<Candidate>,
-}
-
-/// A scored candidate of one article.
-struct Candidate {
-    score: i64,
-    id: i64,
-    published_at: DateTime<Utc>,
-    title: String,
-}
-
-impl Candidate {
-    /// A row of the candidate statements: `k` (the subject), `score`, `id`, `published_at`,
-    /// `title`.
-    fn from_row(row: &QueryResult) -> AppResult<(i64, Candidate)> {
-        let candidate = Candidate {
-            score: row.try_get("", "score")?,
-            id: row.try_get("", "id")?,
-            published_at: row.try_get("", "published_at")?,
-            title: row.try_get("", "title")?,
-        };
-        Ok((row.try_get("", "k")?, candidate))
-    }
-}
-
-/// The folded words of a title: folded whole first, so the many candidate titles of a request
-/// cost one pass each and no allocation per word.
-fn folded_words(folded: &str) -> impl Iterator<Item = &str> {
-    folded.split(|c: char| !is_alphanumeric(c)).filter(|w| !w.is_empty())
-}
-
-fn title_pairs(title: &str) -> Vec<[String; 2]> {
-    let folded = fold(title);
-    let words: Vec<&str> = folded_words(&folded).collect();
-    let mut pairs: Vec<[String; 2]> = words.windows(2).map(|w| [w[0].to_owned(), w[1].to_owned()]).collect();
-    pairs.dedup();
-    pairs
-}
-
-/// Whether `title` has two adjacent words that are one of `pairs`.
-fn shares_a_pair(pairs: &[[String; 2]], title: &str) -> bool {
-    let folded = fold(title);
-    let mut words = folded_words(&folded);
-    let Some(mut previous) = words.next() else { return false };
-    words.any(|word| {
-        let found = pairs.iter().any(|[a, b]| a == previous && b == word);
-        previous = word;
-        found
-    })
-}
-
 /// Points of a pinned article: far above anything relevance scores, and falling with the
 /// pin's position, so pins come first in the editor's order.
 const PIN_POINTS: i64 = 1_000_000;
 /// Above every pin position (editors pin at most 20).
 const PIN_SLOTS: i64 = 1_000;
+/// Points of a tag shared with the subject, and of a title term shared with it.
+const SHARED_POINTS: i64 = 2;
 
-/// Scores the candidates of the subject's public articles: in one statement on PostgreSQL,
-/// whose lateral joins take each tag's latest articles inside the statement; in two on
-/// SQLite, which has no lateral joins but no round trips either.
-async fn score(state: &AppState, subject: Subject<'_>, limit: u64, now: DateTime<Utc>) -> AppResult<Vec<Scored>> {
+/// The summary documents of each subject's related news, best first: in one statement on
+/// PostgreSQL, whose lateral joins take each tag's latest articles and whose arrays compare
+/// title terms inside the statement; in three on SQLite, which has neither but no round trips
+/// either.
+async fn ranked(
+    state: &AppState,
+    subject: Subject<'_>,
+    limit: u64,
+    now: DateTime<Utc>,
+) -> AppResult<Vec<(i64, Vec<SummaryDoc>)>> {
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
     if state.db().get_database_backend() == DbBackend::Postgres {
-        score_in_one_statement(state, subject, limit, now).await
+        ranked_in_one_statement(state, subject, limit, now).await
     } else {
-        score_in_two_statements(state, subject, limit, now).await
+        ranked_in_three_statements(state, subject, limit, now).await
     }
 }
 
-async fn score_in_one_statement(
+async fn ranked_in_one_statement(
     state: &AppState,
     subject: Subject<'_>,
     limit: i64,
     now: DateTime<Utc>,
-) -> AppResult<Vec<Scored>> {
+) -> AppResult<Vec<(i64, Vec<SummaryDoc>)>> {
     let mut sql = Sql::new(state.db().get_database_backend());
-    sql.push("WITH anchor AS (SELECT a.id, a.category_id, a.title FROM articles a WHERE ");
+    sql.push("WITH anchor AS (SELECT a.id, a.category_id, a.title_hashes FROM articles a WHERE ");
     subject.push_condition(&mut sql, now);
     sql.push("), latest AS (SELECT a.id FROM articles a WHERE ");
     push_public(&mut sql, "a", now);
     sql.push(" ORDER BY a.published_at DESC, a.id DESC LIMIT ").bind(limit + 1);
+    // SUM of BIGINT is NUMERIC, whose arithmetic and sorting cost a sixth of the statement.
     sql.push("), scored AS (SELECT c.anchor, c.id, CAST(SUM(c.points) AS BIGINT) AS score FROM (");
     sql.push("SELECT an.id AS anchor, p.related_id AS id, (")
         .bind(PIN_SLOTS)
         .push(" - p.position) * ")
         .bind(PIN_POINTS)
         .push(" AS points FROM anchor an JOIN article_related p ON p.article_id = an.id");
-    sql.push(
-        " UNION ALL SELECT an.id, x.article_id, 2 FROM anchor an JOIN article_tags t ON t.article_id = an.id \
+    sql.push(" UNION ALL SELECT an.id, x.article_id, ").bind(SHARED_POINTS).push(
+        " FROM anchor an JOIN article_tags t ON t.article_id = an.id \
          CROSS JOIN LATERAL (SELECT t2.article_id FROM article_tags t2 WHERE t2.tag_id = t.tag_id \
          ORDER BY t2.article_id DESC LIMIT ",
-    )
-    .bind(CANDIDATES)
-    .push(") x");
+    );
+    sql.bind(CANDIDATES).push(") x");
     sql.push(" UNION ALL SELECT an.id, l.id, 0 FROM anchor an CROSS JOIN latest l");
     sql.push(
         " UNION ALL SELECT an.id, s.id, 1 FROM anchor an CROSS JOIN LATERAL \
@@ -169,92 +118,138 @@ async fn score_in_one_statement(
     );
     push_public(&mut sql, "a", now);
     sql.push(" ORDER BY a.published_at DESC, a.id DESC LIMIT ").bind(CANDIDATES).push(") s");
-    sql.push(") c GROUP BY c.anchor, c.id) ");
-    // One row per subject (its title), then one per candidate.
+    sql.push(") c GROUP BY c.anchor, c.id), ");
+    // `title_hashes` is `title_terms` as an array: `&&` is whether two share a term.
     sql.push(
-        "SELECT an.id AS k, an.title AS anchor_title, CAST(NULL AS BIGINT) AS score, CAST(NULL AS BIGINT) AS id, \
-         CAST(NULL AS TIMESTAMPTZ) AS published_at, CAST(NULL AS TEXT) AS title FROM anchor an \
-         UNION ALL SELECT sc.anchor, NULL, sc.score, r.id, r.published_at, r.title \
-         FROM scored sc JOIN articles r ON r.id = sc.id WHERE r.id <> sc.anchor AND ",
+        "ranked AS (SELECT sc.anchor, r.id, row_number() OVER (PARTITION BY sc.anchor ORDER BY sc.score + \
+         CASE WHEN r.title_hashes && an.title_hashes THEN ",
+    );
+    sql.bind(SHARED_POINTS).push(
+        " ELSE 0 END DESC, r.published_at DESC, r.id DESC) AS place \
+         FROM scored sc JOIN anchor an ON an.id = sc.anchor JOIN articles r ON r.id = sc.id \
+         WHERE r.id <> sc.anchor AND ",
     );
     push_public(&mut sql, "r", now);
-    let rows = state.db().query_all_raw(sql.build()).await?;
-    let mut scored: Vec<Scored> = Vec::new();
-    let mut candidates: HashMap<i64, Vec<Candidate>> = HashMap::new();
-    for row in &rows {
-        match row.try_get::<Option<String>>("", "anchor_title")? {
-            Some(title) => scored.push(Scored {
-                id: row.try_get("", "k")?,
-                title_pairs: title_pairs(&title),
-                candidates: Vec::new(),
-            }),
-            None => {
-                let (k, candidate) = Candidate::from_row(row)?;
-                candidates.entry(k).or_default().push(candidate);
+    // One row per subject, so a subject with no related news is still found, then its list.
+    sql.push(
+        ") SELECT an.id AS k, 0 AS place, CAST(NULL AS TEXT) AS summary_doc FROM anchor an \
+         UNION ALL SELECT rk.anchor, rk.place, d.summary_doc FROM ranked rk JOIN articles d ON d.id = rk.id \
+         WHERE rk.place <= ",
+    );
+    sql.bind(limit).push(" ORDER BY k, place");
+    let mut lists: Vec<(i64, Vec<SummaryDoc>)> = Vec::new();
+    for row in state.db().query_all_raw(sql.build()).await? {
+        let k: i64 = row.try_get("", "k")?;
+        match row.try_get::<Option<String>>("", "summary_doc")? {
+            None => lists.push((k, Vec::new())),
+            Some(_) => {
+                let doc = doc(&row, "summary_doc")?;
+                if let Some((_, list)) = lists.last_mut().filter(|(last, _)| *last == k) {
+                    list.push(doc);
+                }
             }
         }
     }
-    Ok(with_candidates(scored, candidates))
+    Ok(lists)
 }
 
-async fn score_in_two_statements(
+/// A subject on SQLite: its id, title terms, category and tags.
+struct Anchor {
+    id: i64,
+    terms: String,
+    category_id: i64,
+    tag_ids: Vec<i64>,
+}
+
+/// A scored candidate of one subject.
+struct Candidate {
+    score: i64,
+    id: i64,
+    published_at: DateTime<Utc>,
+    terms: Option<String>,
+}
+
+impl Candidate {
+    /// A row of the candidate statement: `k` (the subject), `score`, `id`, `published_at`,
+    /// `title_terms`.
+    fn from_row(row: &QueryResult) -> AppResult<(i64, Candidate)> {
+        let candidate = Candidate {
+            score: row.try_get("", "score")?,
+            id: row.try_get("", "id")?,
+            published_at: row.try_get("", "published_at")?,
+            terms: row.try_get("", "title_terms")?,
+        };
+        Ok((row.try_get("", "k")?, candidate))
+    }
+}
+
+async fn ranked_in_three_statements(
     state: &AppState,
     subject: Subject<'_>,
     limit: i64,
     now: DateTime<Utc>,
-) -> AppResult<Vec<Scored>> {
+) -> AppResult<Vec<(i64, Vec<SummaryDoc>)>> {
     let mut sql = Sql::new(state.db().get_database_backend());
     sql.push(
-        "SELECT a.id, a.category_id, a.title, t.tag_id FROM articles a LEFT JOIN article_tags t ON t.article_id = a.id WHERE ",
+        "SELECT a.id, a.category_id, a.title_terms, t.tag_id FROM articles a \
+         LEFT JOIN article_tags t ON t.article_id = a.id WHERE ",
     );
     subject.push_condition(&mut sql, now);
     sql.push(" ORDER BY a.id, t.position");
-    // Each subject with its category and tags.
-    let mut anchors: Vec<(Scored, i64, Vec<i64>)> = Vec::new();
+    let mut anchors: Vec<Anchor> = Vec::new();
     for row in state.db().query_all_raw(sql.build()).await? {
         let id: i64 = row.try_get("", "id")?;
         let tag: Option<i64> = row.try_get("", "tag_id")?;
         match anchors.last_mut() {
-            Some((last, _, tags)) if last.id == id => tags.extend(tag),
-            _ => anchors.push((
-                Scored { id, title_pairs: title_pairs(&row.try_get::<String>("", "title")?), candidates: Vec::new() },
-                row.try_get("", "category_id")?,
-                tag.into_iter().collect(),
-            )),
+            Some(last) if last.id == id => last.tag_ids.extend(tag),
+            _ => anchors.push(Anchor {
+                id,
+                terms: row.try_get::<Option<String>>("", "title_terms")?.unwrap_or_default(),
+                category_id: row.try_get("", "category_id")?,
+                tag_ids: tag.into_iter().collect(),
+            }),
         }
     }
     if anchors.is_empty() {
         return Ok(Vec::new());
     }
     let mut sql = Sql::new(state.db().get_database_backend());
-    for (k, (anchor, category_id, tag_ids)) in anchors.iter().enumerate() {
+    for (k, anchor) in anchors.iter().enumerate() {
         if k > 0 {
             sql.push(" UNION ALL ");
         }
-        push_candidates(&mut sql, anchor.id, *category_id, tag_ids, limit, now);
+        push_candidates(&mut sql, anchor, limit, now);
     }
     let mut candidates: HashMap<i64, Vec<Candidate>> = HashMap::new();
     for row in state.db().query_all_raw(sql.build()).await? {
         let (k, candidate) = Candidate::from_row(&row)?;
         candidates.entry(k).or_default().push(candidate);
     }
-    Ok(with_candidates(anchors.into_iter().map(|(subject, _, _)| subject).collect(), candidates))
-}
-
-/// Gives each subject its candidates, grouped by the subject's id.
-fn with_candidates(mut scored: Vec<Scored>, mut candidates: HashMap<i64, Vec<Candidate>>) -> Vec<Scored> {
-    for subject in &mut scored {
-        subject.candidates = candidates.remove(&subject.id).unwrap_or_default();
-    }
-    scored
+    let chosen: Vec<(i64, Vec<i64>)> = anchors
+        .iter()
+        .map(|anchor| {
+            let mut list = candidates.remove(&anchor.id).unwrap_or_default();
+            for candidate in &mut list {
+                if candidate.terms.as_deref().is_some_and(|terms| share_a_term(&anchor.terms, terms)) {
+                    candidate.score += SHARED_POINTS;
+                }
+            }
+            list.sort_by_key(|c| std::cmp::Reverse((c.score, c.published_at, c.id)));
+            let best = list.into_iter().take(usize::try_from(limit).unwrap_or(usize::MAX));
+            (anchor.id, best.map(|c| c.id).collect())
+        })
+        .collect();
+    let docs = summaries(state, chosen.iter().flat_map(|(_, ids)| ids.iter().copied())).await?;
+    Ok(chosen.into_iter().map(|(id, ids)| (id, ids.iter().filter_map(|id| docs.get(id).cloned()).collect())).collect())
 }
 
 /// Appends the scored candidates of one article, public and not the article itself: its
 /// pinned articles, recent articles of each of its tags (two points a tag), of its category
 /// (one point), and the latest articles (none).
-fn push_candidates(sql: &mut Sql, id: i64, category_id: i64, tag_ids: &[i64], limit: i64, now: DateTime<Utc>) {
+fn push_candidates(sql: &mut Sql, anchor: &Anchor, limit: i64, now: DateTime<Utc>) {
+    let id = anchor.id;
     sql.push("SELECT ").bind(id).push(
-        " AS k, ranked.score AS score, r.id, r.published_at, r.title FROM articles r \
+        " AS k, ranked.score AS score, r.id, r.published_at, r.title_terms FROM articles r \
          JOIN (SELECT c.id, CAST(SUM(c.points) AS BIGINT) AS score FROM (",
     );
     sql.push("SELECT p.related_id AS id, (")
@@ -264,8 +259,9 @@ fn push_candidates(sql: &mut Sql, id: i64, category_id: i64, tag_ids: &[i64], li
         .push(" AS points FROM article_related p WHERE p.article_id = ")
         .bind(id)
         .push(" UNION ALL ");
-    for tag_id in tag_ids {
-        sql.push("SELECT x.id, 2 AS points FROM (SELECT article_id AS id FROM article_tags WHERE tag_id = ")
+    for tag_id in &anchor.tag_ids {
+        sql.push("SELECT x.id, ").bind(SHARED_POINTS);
+        sql.push(" AS points FROM (SELECT article_id AS id FROM article_tags WHERE tag_id = ")
             .bind(*tag_id)
             .push(" ORDER BY article_id DESC LIMIT ")
             .bind(CANDIDATES)
@@ -275,7 +271,7 @@ fn push_candidates(sql: &mut Sql, id: i64, category_id: i64, tag_ids: &[i64], li
     push_public(sql, "a", now);
     sql.push(" ORDER BY a.published_at DESC, a.id DESC LIMIT ").bind(limit + 1).push(") f UNION ALL ");
     sql.push("SELECT s.id, 1 AS points FROM (SELECT a.id FROM articles a WHERE a.category_id = ")
-        .bind(category_id)
+        .bind(anchor.category_id)
         .push(" AND ");
     push_public(sql, "a", now);
     sql.push(" ORDER BY a.published_at DESC, a.id DESC LIMIT ")
@@ -291,31 +287,9 @@ async fn related_for(
     subject: Subject<'_>,
     limit: u64,
 ) -> AppResult<HashMap<i64, Vec<ArticleSummary>>> {
-    let scored = score(state, subject, limit, Utc::now()).await?;
-    // A title sharing a two-word term with the subject's adds two points; then the best of
-    // each list (pins first), newest first among equals.
-    let chosen: Vec<(i64, Vec<i64>)> = scored
-        .into_iter()
-        .map(|Scored { id, title_pairs, mut candidates }| {
-            for candidate in &mut candidates {
-                if shares_a_pair(&title_pairs, &candidate.title) {
-                    candidate.score += 2;
-                }
-            }
-            candidates.sort_by_key(|c| std::cmp::Reverse((c.score, c.published_at, c.id)));
-            let ids = candidates.into_iter().take(usize::try_from(limit).unwrap_or(usize::MAX)).map(|c| c.id);
-            (id, ids.collect())
-        })
-        .collect();
-    let docs = summaries(state, chosen.iter().flat_map(|(_, ids)| ids.iter().copied())).await?;
+    let lists = ranked(state, subject, limit, Utc::now()).await?;
     let presenter = &state.snapshot().presenter;
-    Ok(chosen
-        .into_iter()
-        .map(|(id, ids)| {
-            let list = ids.iter().filter_map(|id| docs.get(id).cloned()).map(|d| presenter.summary(d)).collect();
-            (id, list)
-        })
-        .collect())
+    Ok(lists.into_iter().map(|(id, docs)| (id, docs.into_iter().map(|d| presenter.summary(d)).collect())).collect())
 }
 
 /// Summary documents by id, in one statement.
@@ -350,29 +324,4 @@ pub async fn related_many(state: &AppState, ids: &[i64], limit: u64) -> AppResul
         return Ok(HashMap::new());
     }
     related_for(state, Subject::Ids(ids), limit).await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use proptest::prelude::*;
-
-    #[test]
-    fn titles_share_a_term_whatever_their_accents_case_and_punctuation() {
-        let pairs = title_pairs("Nghị quyết mới về cảng Lạch Huyện");
-        assert!(shares_a_pair(&pairs, "NGHI QUYET cho thanh pho"));
-        assert!(shares_a_pair(&pairs, "Mở rộng cảng: lạch huyện đón tàu"), "a pair after punctuation");
-        assert!(!shares_a_pair(&pairs, "Quyết nghị của hội đồng"), "the words in the other order");
-        assert!(!shares_a_pair(&pairs, "Cảng"), "one word has no pair");
-        assert!(!shares_a_pair(&[], "Nghị quyết"));
-    }
-
-    proptest! {
-        #[test]
-        fn sharing_a_pair_is_having_a_pair_in_common(a in "[aăâbcdđeê ,.Ạ]{0,24}", b in "[aăâbcdđeê ,.Ạ]{0,24}") {
-            let ours = title_pairs(&a);
-            let theirs = title_pairs(&b);
-            prop_assert_eq!(shares_a_pair(&ours, &b), theirs.iter().any(|pair| ours.contains(pair)));
-        }
-    }
 }

@@ -5,14 +5,15 @@
 use std::collections::HashMap;
 
 use bantin_entity::{article, article_author, article_tag, author, category, media, tag};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::content::media_ids;
 use crate::{
-    domain::blocks::Block,
+    domain::{blocks::Block, title_terms::title_terms},
     error::AppResult,
     read_model::{ArticleParts, Byline, CategoryRef, Source, TagRef, build},
     services::{categories::CategoryTree, media::image_doc},
+    sql::Sql,
 };
 
 /// Articles per round trip.
@@ -135,6 +136,7 @@ async fn rebuild_chunk<C: ConnectionTrait>(db: &C, tree: &CategoryTree, ids: &[i
             id: Set(row.id),
             summary_doc: Set(built.summary_doc),
             detail_doc: Set(built.detail_doc),
+            title_terms: Set(Some(built.title_terms)),
             word_count: Set(built.word_count),
             reading_minutes: Set(built.reading_minutes),
             ..Default::default()
@@ -143,4 +145,33 @@ async fn rebuild_chunk<C: ConnectionTrait>(db: &C, tree: &CategoryTree, ids: &[i
         .await?;
     }
     Ok(())
+}
+
+/// Fills the title terms of the articles stored before `articles.title_terms` existed: the
+/// migration that added the column cannot fold text, Bantin can. Runs after every migration;
+/// once every article has its terms it costs one indexed probe.
+pub async fn fill_title_terms<C: ConnectionTrait>(db: &C) -> AppResult<u64> {
+    let mut filled = 0;
+    loop {
+        let rows: Vec<(i64, String)> = article::Entity::find()
+            .select_only()
+            .column(article::Column::Id)
+            .column(article::Column::Title)
+            .filter(article::Column::TitleTerms.is_null())
+            .limit(CHUNK as u64)
+            .into_tuple()
+            .all(db)
+            .await?;
+        if rows.is_empty() {
+            return Ok(filled);
+        }
+        let mut sql = Sql::new(db.get_database_backend());
+        sql.push("UPDATE articles SET title_terms = CASE id");
+        for (id, title) in &rows {
+            sql.push(" WHEN ").bind(*id).push(" THEN ").bind(title_terms(title));
+        }
+        sql.push(" END WHERE id IN ").bind_list(rows.iter().map(|(id, _)| *id));
+        db.execute_raw(sql.build()).await?;
+        filled += rows.len() as u64;
+    }
 }
