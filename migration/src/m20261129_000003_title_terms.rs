@@ -18,7 +18,13 @@ pub struct Migration;
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         let db = manager.get_connection();
-        db.execute_unprepared("ALTER TABLE articles ADD COLUMN title_terms TEXT").await?;
+        // The partial index lists the articles still to fill, so checking at each start that
+        // none is left does not read the whole table.
+        db.execute_unprepared(
+            "ALTER TABLE articles ADD COLUMN title_terms TEXT;
+             CREATE INDEX idx_articles_title_terms_missing ON articles (id) WHERE title_terms IS NULL;",
+        )
+        .await?;
         if manager.get_database_backend() == DbBackend::Postgres {
             db.execute_unprepared(
                 "ALTER TABLE articles ADD COLUMN title_hashes BIGINT[] \
@@ -43,7 +49,11 @@ impl MigrationTrait for Migration {
             )
             .await?;
         }
-        db.execute_unprepared("ALTER TABLE articles DROP COLUMN title_terms").await?;
+        db.execute_unprepared(
+            "DROP INDEX idx_articles_title_terms_missing;
+             ALTER TABLE articles DROP COLUMN title_terms;",
+        )
+        .await?;
         Ok(())
     }
 }
