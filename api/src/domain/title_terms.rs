@@ -30,20 +30,28 @@ fn term_hash(first: &str, second: &str) -> i64 {
     i64::from_ne_bytes(hash.to_ne_bytes())
 }
 
-/// Whether two lists made by [`title_terms`] have a term in common: one merge of the two
-/// ascending lists. A token that is not a number (a damaged value) matches nothing.
-pub fn share_a_term(ours: &str, theirs: &str) -> bool {
-    let parse = |list: &str| list.split(' ').filter_map(|t| t.parse::<i64>().ok()).collect::<Vec<_>>();
-    let (ours, theirs) = (parse(ours), parse(theirs));
-    let (mut i, mut j) = (0, 0);
-    while let (Some(a), Some(b)) = (ours.get(i), theirs.get(j)) {
-        match a.cmp(b) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => return true,
-        }
+/// A title's terms, read once to be compared with the terms of many other titles.
+#[derive(Debug)]
+pub struct Terms(Vec<i64>);
+
+impl Terms {
+    /// Reads a list made by [`title_terms`]. A token that is not a number (a damaged value)
+    /// is left out, so it matches nothing.
+    pub fn parse(list: &str) -> Terms {
+        let mut hashes: Vec<i64> = numbers(list).collect();
+        hashes.sort_unstable();
+        Terms(hashes)
     }
-    false
+
+    /// Whether the list `other` (made by [`title_terms`]) has one of these terms; reads it in
+    /// place, without allocating.
+    pub fn shared_with(&self, other: &str) -> bool {
+        numbers(other).any(|hash| self.0.binary_search(&hash).is_ok())
+    }
+}
+
+fn numbers(list: &str) -> impl Iterator<Item = i64> + '_ {
+    list.split(' ').filter_map(|token| token.parse().ok())
 }
 
 #[cfg(test)]
@@ -76,18 +84,18 @@ mod tests {
 
     #[test]
     fn damaged_lists_share_nothing() {
-        assert!(!share_a_term("x y", "x y"));
-        assert!(share_a_term("1 5 9", "2 9"));
+        assert!(!Terms::parse("x y").shared_with("x y"));
+        assert!(Terms::parse("9 1 5").shared_with("2 9"), "in any order");
     }
 
     #[test]
     fn titles_share_a_term_whatever_their_accents_case_and_punctuation() {
-        let ours = title_terms("Nghị quyết mới về cảng Lạch Huyện");
-        assert!(share_a_term(&ours, &title_terms("NGHI QUYET cho thanh pho")));
-        assert!(share_a_term(&ours, &title_terms("Mở rộng cảng: lạch huyện đón tàu")), "a pair after punctuation");
-        assert!(!share_a_term(&ours, &title_terms("Quyết nghị của hội đồng")), "the words in the other order");
-        assert!(!share_a_term(&ours, &title_terms("Cảng")));
-        assert!(!share_a_term("", &ours));
+        let ours = Terms::parse(&title_terms("Nghị quyết mới về cảng Lạch Huyện"));
+        assert!(ours.shared_with(&title_terms("NGHI QUYET cho thanh pho")));
+        assert!(ours.shared_with(&title_terms("Mở rộng cảng: lạch huyện đón tàu")), "a pair after punctuation");
+        assert!(!ours.shared_with(&title_terms("Quyết nghị của hội đồng")), "the words in the other order");
+        assert!(!ours.shared_with(&title_terms("Cảng")));
+        assert!(!Terms::parse("").shared_with(&title_terms("Nghị quyết mới")));
     }
 
     proptest! {
@@ -102,7 +110,7 @@ mod tests {
                 words.windows(2).map(|w| (w[0].to_owned(), w[1].to_owned())).collect()
             };
             let expected = pairs(&a).iter().any(|pair| pairs(&b).contains(pair));
-            prop_assert_eq!(share_a_term(&title_terms(&a), &title_terms(&b)), expected);
+            prop_assert_eq!(Terms::parse(&title_terms(&a)).shared_with(&title_terms(&b)), expected);
         }
     }
 }

@@ -12,7 +12,7 @@ use sea_orm::{ConnectionTrait, DbBackend, QueryResult};
 
 use super::doc;
 use crate::{
-    domain::{slug::Slug, title_terms::share_a_term},
+    domain::{slug::Slug, title_terms::Terms},
     error::{AppError, AppResult},
     read_model::SummaryDoc,
     services::visibility::push_public,
@@ -156,7 +156,7 @@ async fn ranked_in_one_statement(
 /// A subject on SQLite: its id, title terms, category and tags.
 struct Anchor {
     id: i64,
-    terms: String,
+    terms: Terms,
     category_id: i64,
     tag_ids: Vec<i64>,
 }
@@ -204,7 +204,7 @@ async fn ranked_in_three_statements(
             Some(last) if last.id == id => last.tag_ids.extend(tag),
             _ => anchors.push(Anchor {
                 id,
-                terms: row.try_get::<Option<String>>("", "title_terms")?.unwrap_or_default(),
+                terms: Terms::parse(&row.try_get::<Option<String>>("", "title_terms")?.unwrap_or_default()),
                 category_id: row.try_get("", "category_id")?,
                 tag_ids: tag.into_iter().collect(),
             }),
@@ -230,7 +230,7 @@ async fn ranked_in_three_statements(
         .map(|anchor| {
             let mut list = candidates.remove(&anchor.id).unwrap_or_default();
             for candidate in &mut list {
-                if candidate.terms.as_deref().is_some_and(|terms| share_a_term(&anchor.terms, terms)) {
+                if candidate.terms.as_deref().is_some_and(|terms| anchor.terms.shared_with(terms)) {
                     candidate.score += SHARED_POINTS;
                 }
             }
