@@ -177,3 +177,22 @@ async fn title_terms_missing_from_older_articles_are_filled_at_start() {
         .expect("a row");
     assert_eq!(missing.try_get::<i64>("", "n").expect("n"), 0);
 }
+
+/// Related news of many articles at once (one statement for a whole GraphQL list) gives each
+/// article the list it gets alone through REST.
+#[tokio::test]
+async fn related_news_of_a_whole_list_matches_each_article_alone() {
+    let app = spawn_app().await;
+    let data =
+        app.graphql_data("{ articles(first: 12) { nodes { slug related(first: 4) { slug } } } }", json!({})).await;
+    let nodes = data["articles"]["nodes"].as_array().expect("nodes");
+    assert_eq!(nodes.len(), 12);
+    for node in nodes {
+        let slug = node["slug"].as_str().expect("slug");
+        let alone = app.get_json(&format!("/api/v1/articles/{slug}/related?limit=4")).await;
+        let alone: Vec<&Value> = alone.as_array().expect("list").iter().map(|a| &a["slug"]).collect();
+        let batched: Vec<&Value> = node["related"].as_array().expect("related").iter().map(|a| &a["slug"]).collect();
+        assert_eq!(batched.len(), 4, "{slug}");
+        assert_eq!(batched, alone, "{slug}");
+    }
+}
