@@ -120,8 +120,12 @@ pub(crate) fn parse_instant(field: &str, value: &str, tz: Tz) -> AppResult<DateT
 
 /// Reads a read-model document (JSON text) from a row.
 pub(crate) fn doc<T: serde::de::DeserializeOwned>(row: &QueryResult, column: &str) -> AppResult<T> {
-    let json: String = row.try_get("", column)?;
-    serde_json::from_str(&json).map_err(|e| AppError::Internal(anyhow::Error::new(e).context("corrupt read model")))
+    parse_doc(&row.try_get::<String>("", column)?)
+}
+
+/// Reads a read-model document from its JSON text.
+pub(crate) fn parse_doc<T: serde::de::DeserializeOwned>(json: &str) -> AppResult<T> {
+    serde_json::from_str(json).map_err(|e| AppError::Internal(anyhow::Error::new(e).context("corrupt read model")))
 }
 
 /// The whole public article, by slug or numeric id. A former slug of a public article

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DbBackend, QueryResult};
 
-use super::doc;
+use super::{doc, parse_doc};
 use crate::{
     domain::{slug::Slug, title_terms::Terms},
     error::{AppError, AppResult},
@@ -142,10 +142,9 @@ async fn ranked_in_one_statement(
         let k: i64 = row.try_get("", "k")?;
         match row.try_get::<Option<String>>("", "summary_doc")? {
             None => lists.push((k, Vec::new())),
-            Some(_) => {
-                let doc = doc(&row, "summary_doc")?;
+            Some(json) => {
                 if let Some((_, list)) = lists.last_mut().filter(|(last, _)| *last == k) {
-                    list.push(doc);
+                    list.push(parse_doc(&json)?);
                 }
             }
         }
