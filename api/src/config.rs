@@ -23,7 +23,8 @@ pub struct Settings {
     pub database_url: Option<String>,
 
     /// Database connections for requests, shared out among the worker threads (each has a pool;
-    /// on PostgreSQL as many again for searches). Default: twice the processor cores.
+    /// on PostgreSQL as many again for searches). Default: twice the processor cores, for a
+    /// database on the same machine; raise it for one across a network.
     #[arg(long, env = "BANTIN_DB_POOL", default_value_t = default_db_pool(), value_parser = clap::value_parser!(u32).range(1..=256), global = true)]
     pub db_pool: u32,
 
