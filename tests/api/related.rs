@@ -138,44 +138,24 @@ async fn a_shared_title_term_outranks_the_same_category() {
 #[tokio::test]
 async fn title_terms_missing_from_older_articles_are_filled_at_start() {
     use bantin_api::domain::title_terms::title_terms;
-    use sea_orm::{ConnectionTrait, Statement};
+    use bantin_entity::article;
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
     let first = spawn_app().await;
     let db = sea_orm::Database::connect(&first.database_url).await.expect("database");
-    let terms = |slug: String| {
-        let db = &db;
-        async move {
-            let sql = if db.get_database_backend() == sea_orm::DbBackend::Postgres {
-                "SELECT title, title_terms FROM articles WHERE slug = $1"
-            } else {
-                "SELECT title, title_terms FROM articles WHERE slug = ?"
-            };
-            let row = db
-                .query_one_raw(Statement::from_sql_and_values(db.get_database_backend(), sql, [slug.into()]))
-                .await
-                .expect("query")
-                .expect("the article");
-            let title: String = row.try_get("", "title").expect("title");
-            (title, row.try_get::<Option<String>>("", "title_terms").expect("terms"))
-        }
-    };
-    let (title, written) = terms(anatomy_slug()).await;
-    assert_eq!(written.as_deref(), Some(title_terms(&title).as_str()), "terms written with the article");
-    db.execute_unprepared("UPDATE articles SET title_terms = NULL").await.expect("an older database");
+    let anatomy = || article::Entity::find().filter(article::Column::Slug.eq(anatomy_slug())).one(&db);
+    let stored = anatomy().await.expect("query").expect("the article");
+    let written = stored.title_terms.clone();
+    assert_eq!(written.as_deref(), Some(title_terms(&stored.title).as_str()), "terms written with the article");
+    first.execute("UPDATE articles SET title_terms = NULL").await;
     let _again = spawn_app_with(Options {
         reuse: Some((first.data_dir.clone(), first.database_url.clone())),
         ..Options::default()
     })
     .await;
-    assert_eq!(terms(anatomy_slug()).await.1, written);
-    let missing = db
-        .query_one_raw(Statement::from_string(
-            db.get_database_backend(),
-            "SELECT COUNT(*) AS n FROM articles WHERE title_terms IS NULL",
-        ))
-        .await
-        .expect("count")
-        .expect("a row");
-    assert_eq!(missing.try_get::<i64>("", "n").expect("n"), 0);
+    assert_eq!(anatomy().await.expect("query").expect("the article").title_terms, written);
+    let missing =
+        article::Entity::find().filter(article::Column::TitleTerms.is_null()).count(&db).await.expect("count");
+    assert_eq!(missing, 0);
 }
 
 /// Related news of many articles at once (one statement for a whole GraphQL list) gives each
