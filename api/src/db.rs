@@ -85,6 +85,9 @@ pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
     if filled > 0 {
         tracing::info!(articles = filled, "title terms filled");
     }
+    if crate::services::search::index::resume_merging(db).await.context("cannot check the search index's merging")? {
+        tracing::warn!("a bulk load of the search index was cut short; merging is back on");
+    }
     Ok(())
 }
 

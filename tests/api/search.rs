@@ -1,7 +1,7 @@
 //! Vietnamese full-text search: folding, ranking, phrases and prefixes, filters, bad input,
 //! GraphQL parity, and an index that follows every write.
 
-use bantin_e2e::{Account, TestApp, hidden_demo_articles, spawn_app};
+use bantin_e2e::{Account, Options, TestApp, hidden_demo_articles, spawn_app, spawn_app_with};
 use serde_json::{Value, json};
 use unicode_normalization::UnicodeNormalization;
 
@@ -417,4 +417,70 @@ async fn snippets_find_matches_deep_in_long_bodies() {
     let hit = &title_only["data"][0];
     assert_eq!(hit["article"]["id"], id, "{title_only}");
     assert_eq!(hit["highlights"]["body"], "Bản tin dài về phường.");
+}
+
+/// SQLite's full-text merge settings, as its tables store them (`None`: FTS5's default).
+async fn merge_settings(app: &TestApp) -> Vec<(String, Option<i64>)> {
+    use sea_orm::ConnectionTrait;
+    let db = sea_orm::Database::connect(&app.database_url).await.expect("database");
+    let mut found = Vec::new();
+    for table in ["search_fts", "search_titles"] {
+        for key in ["automerge", "crisismerge"] {
+            let row = db
+                .query_one_raw(sea_orm::Statement::from_string(
+                    sea_orm::DbBackend::Sqlite,
+                    format!("SELECT CAST(v AS INTEGER) AS v FROM {table}_config WHERE k = '{key}'"),
+                ))
+                .await
+                .expect("config");
+            found.push((format!("{table}.{key}"), row.map(|r| r.try_get("", "v").expect("value"))));
+        }
+    }
+    found
+}
+
+/// A bulk load leaves SQLite's full-text index merging its segments again (it merges them
+/// once at the end instead of after every batch), and what it wrote is found.
+#[tokio::test]
+async fn a_bulk_load_leaves_the_index_merging_as_it_goes() {
+    let app = spawn_app_with(Options { cache: false, ..Options::default() }).await;
+    let db = sea_orm::Database::connect(&app.database_url).await.expect("database");
+    let media = app.settings.media().expect("media storage");
+    bantin_api::seed::synthetic::generate(&db, &media, 300).await.expect("seeding");
+    let found: Value = app.get_json("/api/v1/search?q=cang&limit=5&page=1").await;
+    assert!(found["meta"]["total"].as_u64().expect("total") > 20, "{found}");
+    if app.database_url.starts_with("postgres") {
+        return;
+    }
+    for (setting, value) in merge_settings(&app).await {
+        let default = if setting.ends_with("automerge") { 4 } else { 16 };
+        assert_eq!(value, Some(default), "{setting}");
+    }
+}
+
+/// A bulk load cut short (the process killed) leaves merging off; the next start puts it back.
+#[tokio::test]
+async fn merging_a_cut_short_bulk_load_switched_off_is_back_on_at_the_next_start() {
+    let first = spawn_app().await;
+    if first.database_url.starts_with("postgres") {
+        return;
+    }
+    for table in ["search_fts", "search_titles"] {
+        first
+            .execute(&format!(
+                "INSERT INTO {table} ({table}, rank) VALUES ('automerge', 0); \
+                 INSERT INTO {table} ({table}, rank) VALUES ('crisismerge', 200)"
+            ))
+            .await;
+    }
+    assert!(merge_settings(&first).await.iter().all(|(_, v)| matches!(v, Some(0 | 200))));
+    let again = spawn_app_with(Options {
+        reuse: Some((first.data_dir.clone(), first.database_url.clone())),
+        ..Options::default()
+    })
+    .await;
+    for (setting, value) in merge_settings(&again).await {
+        let default = if setting.ends_with("automerge") { 4 } else { 16 };
+        assert_eq!(value, Some(default), "{setting}");
+    }
 }

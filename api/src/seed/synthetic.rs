@@ -414,6 +414,7 @@ pub async fn generate(db: &DatabaseConnection, media: &Media, count: u64) -> any
         first_media: next_id(db, "media").await?,
         first_article: next_id(db, "articles").await?,
     });
+    search::index::pause_merging(db).await?;
     let (sender, batches) = tokio::sync::mpsc::channel::<anyhow::Result<Batch>>(2);
     let generators: Vec<_> = (0..GENERATORS)
         .map(|first| {
