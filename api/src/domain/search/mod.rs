@@ -60,23 +60,39 @@ pub(super) fn is_word_char(c: char) -> bool {
 }
 
 fn word(raw: &str) -> Option<Word> {
+    let mut word = Word { exact: String::new(), folded: String::new() };
+    spell_into(raw, &mut word.exact, &mut word.folded).then_some(word)
+}
+
+/// Appends the two spellings of the word `raw` to `exact` and `folded`; when `raw` spells no
+/// word the index keeps, appends nothing and answers false. Writing in place spares an
+/// indexed article two strings per word.
+fn spell_into(raw: &str, exact: &mut String, folded: &mut String) -> bool {
+    let (exact_from, folded_from) = (exact.len(), folded.len());
     // Stored text is NFC already: most words are only checked, not copied.
     let composed: Cow<'_, str> = match is_nfc_quick(raw.chars()) {
         IsNormalized::Yes => Cow::Borrowed(raw),
         _ => Cow::Owned(raw.nfc().collect()),
     };
-    let exact: String = if composed.contains('Σ') {
+    if composed.contains('Σ') {
         // Lower case depends on the position of a capital sigma only: the whole word decides.
-        composed.to_lowercase().chars().filter(|c| super::text::is_alphanumeric(*c)).collect()
+        exact.extend(composed.to_lowercase().chars().filter(|c| super::text::is_alphanumeric(*c)));
     } else {
-        composed.chars().flat_map(char::to_lowercase).filter(|c| super::text::is_alphanumeric(*c)).collect()
-    };
-    let mut folded = String::with_capacity(exact.len());
-    fold_word(&exact, &mut folded);
-    if exact.is_empty() || folded.is_empty() || exact.chars().count() > MAX_WORD_CHARS {
-        return None;
+        exact.extend(composed.chars().flat_map(char::to_lowercase).filter(|c| super::text::is_alphanumeric(*c)));
     }
-    Some(Word { exact, folded })
+    fold_into(&exact[exact_from..], folded);
+    if !folded[folded_from..].chars().all(super::text::is_alphanumeric) {
+        let kept: String = folded[folded_from..].chars().filter(|c| super::text::is_alphanumeric(*c)).collect();
+        folded.truncate(folded_from);
+        folded.push_str(&kept);
+    }
+    let spelled = &exact[exact_from..];
+    if spelled.is_empty() || folded.len() == folded_from || spelled.chars().count() > MAX_WORD_CHARS {
+        exact.truncate(exact_from);
+        folded.truncate(folded_from);
+        return false;
+    }
+    true
 }
 
 /// The folded spelling of one word, written into `out` (cleared first): the same spelling
@@ -116,14 +132,18 @@ pub struct IndexedText {
 
 impl IndexedText {
     pub fn of(text: &str) -> Self {
-        let mut indexed = IndexedText::default();
-        for word in words(text) {
-            if !indexed.exact.is_empty() {
+        let mut indexed =
+            IndexedText { exact: String::with_capacity(text.len()), folded: String::with_capacity(text.len()) };
+        for range in word_ranges(text) {
+            let (exact_len, folded_len) = (indexed.exact.len(), indexed.folded.len());
+            if exact_len > 0 {
                 indexed.exact.push(' ');
                 indexed.folded.push(' ');
             }
-            indexed.exact.push_str(&word.exact);
-            indexed.folded.push_str(&word.folded);
+            if !spell_into(&text[range], &mut indexed.exact, &mut indexed.folded) {
+                indexed.exact.truncate(exact_len);
+                indexed.folded.truncate(folded_len);
+            }
         }
         indexed
     }
@@ -173,6 +193,16 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn indexed_text_holds_the_words_of_the_text(text in "(\\PC|[a-zđạấếệịộợứựà-ỹ ]|\u{0301}|\u{0323}){0,120}") {
+            let indexed = IndexedText::of(&text);
+            let found: Vec<Word> = words(&text).collect();
+            let exact: Vec<&str> = found.iter().map(|w| w.exact.as_str()).collect();
+            let folded: Vec<&str> = found.iter().map(|w| w.folded.as_str()).collect();
+            prop_assert_eq!(indexed.exact, exact.join(" "));
+            prop_assert_eq!(indexed.folded, folded.join(" "));
+        }
+
         #[test]
         fn indexed_words_are_letters_and_digits_only(text in "\\PC{0,80}") {
             let indexed = IndexedText::of(&text);

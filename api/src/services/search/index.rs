@@ -213,7 +213,7 @@ async fn insert<C: ConnectionTrait>(db: &C, entries: &[Entry]) -> AppResult<()> 
         }
     }
     // Hashed first: a batch repeats a few thousand words hundreds of thousands of times.
-    let distinct: HashSet<&str> = entries
+    let distinct: HashSet<&str, foldhash::fast::RandomState> = entries
         .iter()
         .flat_map(|e| [&e.title.exact, &e.title.folded, &e.body.exact, &e.body.folded])
         .flat_map(|text| text.split(' '))
