@@ -110,7 +110,10 @@ impl Application {
             auth,
         }));
         changes::watch(Arc::downgrade(&state.clone().into_inner()), watcher_db);
-        let schema = web::Data::new(graphql::schema(settings.graphql_limits()));
+        let graphql = web::Data::new(graphql::http::Graphql {
+            schema: graphql::schema(settings.graphql_limits()),
+            documents: graphql::documents::Documents::default(),
+        });
         let openapi = openapi();
         let routes = web::Data::new(RouteTable::from_openapi(&openapi));
         let openapi_yaml = openapi.to_yaml().context("cannot render the OpenAPI document")?;
@@ -131,7 +134,7 @@ impl Application {
             App::new()
                 .app_data(state.clone())
                 .app_data(routes.clone())
-                .app_data(schema.clone())
+                .app_data(graphql.clone())
                 .app_data(query_config.clone())
                 .app_data(path_config.clone())
                 .app_data(json_config.clone())

@@ -6,16 +6,16 @@ use actix_web::{HttpRequest, HttpResponse, http::StatusCode, http::header, web};
 use async_graphql::{
     ParseRequestError,
     http::{GraphiQLSource, MultipartOptions},
-    parser::{parse_query, types::OperationType},
 };
 use futures_util::{StreamExt, TryStreamExt};
 use serde_json::json;
 
 use super::{
     BantinSchema,
+    documents::{self, Documents},
     loaders::Loaders,
     mutation::ClientAddress,
-    readonly::{self, ViaGet},
+    ordering::in_query_order,
 };
 use crate::{
     auth::{self, Viewer},
@@ -75,40 +75,53 @@ struct Outcome {
     write_over_get: bool,
 }
 
+/// The schema with the parsed documents it is asked to run.
+pub struct Graphql {
+    pub schema: BantinSchema,
+    pub documents: Documents,
+}
+
 /// Executes a request for `viewer`.
 async fn execute(
-    schema: &BantinSchema,
+    graphql: &Graphql,
     state: &web::Data<AppState>,
     viewer: Viewer,
     req: &HttpRequest,
-    request: async_graphql::Request,
+    mut request: async_graphql::Request,
 ) -> AppResult<Outcome> {
-    let client = req.peer_addr().map_or_else(|| "unknown".to_owned(), |a| a.ip().to_string());
-    let mut request = request.data(state.clone()).data(Loaders::new(state)).data(viewer).data(ClientAddress(client));
-    if req.method() == actix_web::http::Method::GET {
-        request = request.data(ViaGet);
+    let document = match graphql.documents.prepare(&mut request) {
+        Ok(document) => document,
+        Err(error) => return never_executed(async_graphql::Response::from_errors(vec![error]), false),
+    };
+    let via_get = req.method() == actix_web::http::Method::GET;
+    if via_get && document.as_deref().is_some_and(|d| documents::writes(d, request.operation_name.as_deref())) {
+        return never_executed(async_graphql::Response::from_errors(vec![documents::write_over_get()]), true);
     }
-    let response = schema.execute(request).await;
-    let write_over_get = response.errors.iter().any(|e| {
-        e.extensions
-            .as_ref()
-            .and_then(|x| x.get("code"))
-            .is_some_and(|c| *c == async_graphql::Value::from(readonly::CODE))
-    });
+    let operation = request.operation_name.clone();
+    let client = req.peer_addr().map_or_else(|| "unknown".to_owned(), |a| a.ip().to_string());
+    let request = request.data(state.clone()).data(Loaders::new(state)).data(viewer).data(ClientAddress(client));
+    let mut response = graphql.schema.execute(request).await;
     // Errors without a path come from parsing or validation: the request never executed.
     // A resolver's error has a path, even when it nulls the whole `data`.
-    let request_failed = response.data == async_graphql::Value::Null
+    if response.data == async_graphql::Value::Null
         && !response.errors.is_empty()
-        && response.errors.iter().all(|e| e.path.is_empty());
-    let ok = response.is_ok();
-    // A request that never executed has no `data` entry at all (GraphQL over HTTP §7).
-    let body = if request_failed {
-        serde_json::to_vec(&json!({ "errors": response.errors }))
-    } else {
-        serde_json::to_vec(&response)
+        && response.errors.iter().all(|e| e.path.is_empty())
+    {
+        return never_executed(response, false);
     }
-    .map_err(|e| AppError::Internal(e.into()))?;
-    Ok(Outcome { body, request_failed, ok, write_over_get })
+    if let Some(document) = &document {
+        in_query_order(&mut response.data, document, operation.as_deref());
+    }
+    let ok = response.is_ok();
+    let body = serde_json::to_vec(&response).map_err(|e| AppError::Internal(e.into()))?;
+    Ok(Outcome { body, request_failed: false, ok, write_over_get: false })
+}
+
+/// The outcome of a request refused before execution: no `data` entry at all (GraphQL over
+/// HTTP §7).
+fn never_executed(response: async_graphql::Response, write_over_get: bool) -> AppResult<Outcome> {
+    let body = serde_json::to_vec(&json!({ "errors": response.errors })).map_err(|e| AppError::Internal(e.into()))?;
+    Ok(Outcome { body, request_failed: true, ok: false, write_over_get })
 }
 
 /// The request's viewer; a bad token is answered before anything runs.
@@ -146,22 +159,12 @@ fn executed(media: &'static str, outcome: Outcome) -> HttpResponse {
         .body(outcome.body)
 }
 
-/// Whether the named (or only) operation of `query` is a mutation or subscription.
-fn is_write(query: &str, operation: Option<&str>) -> bool {
-    let Ok(document) = parse_query(query) else { return false };
-    document
-        .operations
-        .iter()
-        .find(|(name, _)| operation.is_none() || name.map(|n| n.as_str()) == operation)
-        .is_some_and(|(_, op)| op.node.ty != OperationType::Query)
-}
-
 /// Queries over GET: cacheable by CDNs and the in-process cache. A browser asking for HTML
 /// without a query gets GraphiQL.
 pub async fn graphql_get(
     req: HttpRequest,
     state: web::Data<AppState>,
-    schema: web::Data<BantinSchema>,
+    graphql: web::Data<Graphql>,
 ) -> AppResult<HttpResponse> {
     let wants_html =
         req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("text/html"));
@@ -178,22 +181,16 @@ pub async fn graphql_get(
     if request.query.is_empty() && !request.extensions.contains_key("persistedQuery") {
         return Ok(request_error(StatusCode::BAD_REQUEST, media, "the `query` parameter is required"));
     }
-    if is_write(&request.query, request.operation_name.as_deref()) {
-        return Ok(HttpResponse::MethodNotAllowed()
-            .insert_header((header::ALLOW, "POST"))
-            .content_type(media)
-            .json(json!({ "errors": [{ "message": "mutations must be sent with POST" }] })));
-    }
     let viewer = match viewer_or_reply(&req, &state, media).await? {
         Ok(viewer) => viewer,
         Err(reply) => return Ok(reply),
     };
     if !matches!(viewer, Viewer::Public) {
-        return Ok(executed(media, execute(&schema, &state, viewer, &req, request).await?));
+        return Ok(executed(media, execute(&graphql, &state, viewer, &req, request).await?));
     }
     let key = format!("{media} {}", req.uri());
     respond::cached(&req, &state, key, media, || async {
-        let outcome = execute(&schema, &state, Viewer::Public, &req, request).await?;
+        let outcome = execute(&graphql, &state, Viewer::Public, &req, request).await?;
         Ok(if outcome.ok {
             Computed::Store(Fresh::bytes(outcome.body))
         } else {
@@ -212,7 +209,7 @@ pub async fn graphql_post(
     req: HttpRequest,
     payload: web::Payload,
     state: web::Data<AppState>,
-    schema: web::Data<BantinSchema>,
+    graphql: web::Data<Graphql>,
 ) -> AppResult<HttpResponse> {
     let Some(media) = negotiate(&req) else { return Ok(not_acceptable()) };
     let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
@@ -248,7 +245,7 @@ pub async fn graphql_post(
         Ok(viewer) => viewer,
         Err(reply) => return Ok(reply),
     };
-    Ok(executed(media, execute(&schema, &state, viewer, &req, request).await?))
+    Ok(executed(media, execute(&graphql, &state, viewer, &req, request).await?))
 }
 
 /// The request body as a stream another thread may poll (the multipart parser requires it):
@@ -342,14 +339,5 @@ mod tests {
             }
             assert_eq!(negotiate(&req.to_http_request()), expected, "{accept:?}");
         }
-    }
-
-    #[test]
-    fn mutations_are_recognised_by_operation() {
-        assert!(is_write("mutation { a }", None));
-        assert!(!is_write("query { a }", None));
-        assert!(!is_write("{ a }", None));
-        assert!(is_write("query Q { a } mutation M { b }", Some("M")));
-        assert!(!is_write("query Q { a } mutation M { b }", Some("Q")));
     }
 }

@@ -2,19 +2,16 @@
 //! with DataLoaders, depth and complexity limits, persisted queries and a GraphQL-over-HTTP
 //! compliant endpoint.
 
+pub mod documents;
 pub mod errors;
 pub mod http;
 pub mod loaders;
 pub mod mutation;
 mod ordering;
 pub mod query;
-pub mod readonly;
 pub mod types;
 
-use async_graphql::{
-    Context, EmptySubscription, Schema,
-    extensions::apollo_persisted_queries::{ApolloPersistedQueries, LruCacheStorage},
-};
+use async_graphql::{Context, EmptySubscription, Schema};
 
 use self::{mutation::MutationRoot, query::QueryRoot};
 use crate::auth::Viewer;
@@ -42,14 +39,12 @@ impl Default for Limits {
     }
 }
 
-/// The schema, without request data; `http` attaches the state and loaders per request.
+/// The schema, without request data; `http` attaches the state and loaders per request, and
+/// handles persisted queries and response order itself (see [`documents`]).
 pub fn schema(limits: Limits) -> BantinSchema {
     let mut builder = Schema::build(QueryRoot, MutationRoot, EmptySubscription)
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)
-        .extension(ApolloPersistedQueries::new(LruCacheStorage::new(4_096)))
-        .extension(ordering::QueryOrder)
-        .extension(readonly::ReadOnlyGet)
         .data(limits);
     if !limits.introspection {
         builder = builder.disable_introspection();

@@ -3,62 +3,19 @@
 //! to the next; query order makes responses byte-stable, which their ETags and caches need,
 //! and is what the GraphQL specification asks of ordered serialisations.
 
-use std::sync::{Arc, Mutex};
-
 use async_graphql::{
-    Name, Response, ServerResult, Value, Variables,
-    extensions::{Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery},
+    Name, Value,
     parser::types::{ExecutableDocument, Selection, SelectionSet},
 };
 use indexmap::IndexMap;
 
-/// Installs [`QueryOrder`] on a schema.
-pub struct QueryOrder;
-
-impl ExtensionFactory for QueryOrder {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(QueryOrderExtension { document: Mutex::new(None) })
-    }
-}
-
-struct QueryOrderExtension {
-    document: Mutex<Option<ExecutableDocument>>,
-}
-
-#[async_graphql::async_trait::async_trait]
-impl Extension for QueryOrderExtension {
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let document = next.run(ctx, query, variables).await?;
-        if let Ok(mut slot) = self.document.lock() {
-            *slot = Some(document.clone());
-        }
-        Ok(document)
-    }
-
-    async fn execute(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        operation_name: Option<&str>,
-        next: NextExecute<'_>,
-    ) -> Response {
-        let mut response = next.run(ctx, operation_name).await;
-        let document = self.document.lock().ok().and_then(|mut slot| slot.take());
-        if let Some(document) = document {
-            let operation = document
-                .operations
-                .iter()
-                .find(|(name, _)| operation_name.is_none() || name.map(|n| n.as_str()) == operation_name);
-            if let Some((_, operation)) = operation {
-                reorder(&mut response.data, &[&operation.node.selection_set.node], &document);
-            }
-        }
-        response
+/// Puts `data`, the result of the operation `operation` (or the document's only one) of
+/// `document`, in query order.
+pub fn in_query_order(data: &mut Value, document: &ExecutableDocument, operation: Option<&str>) {
+    let selected =
+        document.operations.iter().find(|(name, _)| operation.is_none() || name.map(|n| n.as_str()) == operation);
+    if let Some((_, operation)) = selected {
+        reorder(data, &[&operation.node.selection_set.node], document);
     }
 }
 
@@ -96,14 +53,22 @@ fn keys<'a>(
     out
 }
 
+/// Puts `value`, an object or a list of objects of the selections `sets`, in query order.
 fn reorder(value: &mut Value, sets: &[&SelectionSet], document: &ExecutableDocument) {
+    if matches!(value, Value::List(_) | Value::Object(_)) {
+        // Every item of a list has the same selections: their keys are worked out once.
+        reorder_by(value, &keys(sets, document, 0), document);
+    }
+}
+
+fn reorder_by(value: &mut Value, keys: &IndexMap<&Name, Vec<&SelectionSet>>, document: &ExecutableDocument) {
     match value {
-        Value::List(items) => items.iter_mut().for_each(|item| reorder(item, sets, document)),
+        Value::List(items) => items.iter_mut().for_each(|item| reorder_by(item, keys, document)),
         Value::Object(map) => {
             let mut ordered = IndexMap::with_capacity(map.len());
-            for (key, subsets) in keys(sets, document, 0) {
+            for (key, subsets) in keys {
                 if let Some((name, mut child)) = map.shift_remove_entry(key.as_str()) {
-                    reorder(&mut child, &subsets, document);
+                    reorder(&mut child, subsets, document);
                     ordered.insert(name, child);
                 }
             }
