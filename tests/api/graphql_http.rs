@@ -94,6 +94,8 @@ async fn persisted_queries_over_get_are_cacheable_with_an_etag() {
 
     let unknown = app.get(&short).await.json();
     assert_eq!(unknown["errors"][0]["message"], "PersistedQueryNotFound", "{unknown}");
+    assert_eq!(unknown["errors"][0]["extensions"]["code"], "persisted_query_not_found", "{unknown}");
+    assert!(unknown.get("data").is_none(), "never executed: {unknown}");
     let register = app.get(&format!("{short}&query={}", encode(query))).await;
     assert_eq!(register.status, 200, "{}", register.body);
 
