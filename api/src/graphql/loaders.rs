@@ -1,7 +1,7 @@
 //! DataLoaders: every relation a query can fan out to is loaded in batches, so the number of
 //! SQL statements of a query does not grow with the number of nodes.
 
-use std::{collections::HashMap, sync::Arc};
+use std::{collections::HashMap, sync::Arc, time::Duration};
 
 use actix_web::web;
 use async_graphql::dataloader::{DataLoader, Loader};
@@ -71,12 +71,17 @@ pub struct Loaders {
     pub related: DataLoader<RelatedLoader>,
 }
 
+/// How long a loader waits for more keys before it loads. A request's sibling fields all ask
+/// for their keys before the batch's task first runs, so a batch needs no wait of its own;
+/// async-graphql's default (1 ms, 1–2 ms on tokio's timer) only delayed every response.
+const GATHER: Duration = Duration::ZERO;
+
 impl Loaders {
     pub fn new(state: &web::Data<AppState>) -> Self {
         Loaders {
-            detail: DataLoader::new(DetailLoader(state.clone()), tokio::spawn),
-            first_page: DataLoader::new(FirstPageLoader(state.clone()), tokio::spawn),
-            related: DataLoader::new(RelatedLoader(state.clone()), tokio::spawn),
+            detail: DataLoader::new(DetailLoader(state.clone()), tokio::spawn).delay(GATHER),
+            first_page: DataLoader::new(FirstPageLoader(state.clone()), tokio::spawn).delay(GATHER),
+            related: DataLoader::new(RelatedLoader(state.clone()), tokio::spawn).delay(GATHER),
         }
     }
 }
