@@ -136,7 +136,9 @@ async fn walking_a_connection_by_cursor_visits_every_article_once() {
             )
             .await;
         let connection = &data["articles"];
-        seen.extend(connection["edges"].as_array().expect("edges").iter().map(|e| e["node"]["slug"].clone()));
+        let edges = connection["edges"].as_array().expect("edges");
+        seen.extend(edges.iter().map(|e| e["node"]["slug"].clone()));
+        assert_eq!(edges.last().map(|e| &e["cursor"]), Some(&connection["pageInfo"]["endCursor"]));
         assert_eq!(connection["pageInfo"]["hasPreviousPage"], !after.is_null());
         if connection["pageInfo"]["hasNextPage"] == false {
             break;

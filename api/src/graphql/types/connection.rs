@@ -40,10 +40,10 @@ pub struct ArticleEdge {
     pub node: Article,
 }
 
-/// A page of articles, newest first.
+/// A page of articles, newest first. Cursors are signed only when a query asks for them.
 pub struct ArticleConnection {
     filter: ArticleFilter,
-    items: Vec<(String, ArticleSummary)>,
+    items: Vec<ArticleSummary>,
     has_next: bool,
     has_previous: bool,
 }
@@ -82,8 +82,7 @@ pub async fn article_connection(
             articles::list(state, &filter, &request).await.map_err(gql)?
         }
     };
-    let items = page.data.into_iter().map(|item| (articles::cursor_of(state, &filter, &item), item)).collect();
-    Ok(ArticleConnection { filter, items, has_next: page.meta.has_more, has_previous })
+    Ok(ArticleConnection { filter, items: page.data, has_next: page.meta.has_more, has_previous })
 }
 
 /// GraphQL calls the cursor argument `after`.
@@ -105,21 +104,33 @@ pub fn rename_cursor(err: AppError) -> AppError {
 #[Object]
 impl ArticleConnection {
     /// The articles of this page with their cursors.
-    async fn edges(&self) -> Vec<ArticleEdge> {
-        self.items
+    async fn edges(&self, ctx: &Context<'_>) -> Result<Vec<ArticleEdge>> {
+        let state = state(ctx)?;
+        Ok(self
+            .items
             .iter()
-            .map(|(cursor, item)| ArticleEdge { cursor: cursor.clone(), node: Article::from_summary(item.clone()) })
-            .collect()
+            .map(|item| ArticleEdge {
+                cursor: articles::cursor_of(state, &self.filter, item),
+                node: Article::from_summary(item.clone()),
+            })
+            .collect())
     }
 
     /// The articles of this page, without cursors.
     async fn nodes(&self) -> Vec<Article> {
-        self.items.iter().map(|(_, item)| Article::from_summary(item.clone())).collect()
+        self.items.iter().map(|item| Article::from_summary(item.clone())).collect()
     }
 
     /// Where this page sits in the list.
-    async fn page_info(&self) -> PageInfo {
-        page_info(&self.items, self.has_next, self.has_previous)
+    async fn page_info(&self, ctx: &Context<'_>) -> Result<PageInfo> {
+        let state = state(ctx)?;
+        let cursor = |item: &ArticleSummary| articles::cursor_of(state, &self.filter, item);
+        Ok(PageInfo {
+            has_next_page: self.has_next,
+            has_previous_page: self.has_previous,
+            start_cursor: self.items.first().map(cursor),
+            end_cursor: self.items.last().map(cursor),
+        })
     }
 
     /// Number of public articles in the whole list; costs one count query.
