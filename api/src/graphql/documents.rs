@@ -6,7 +6,10 @@
 //! async-graphql sends every field of every response through the extension chain, which cost
 //! more than the extensions did.
 
-use std::sync::Arc;
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex},
+};
 
 use async_graphql::{
     ErrorExtensionValues, Request, ServerError,
@@ -17,6 +20,8 @@ use async_graphql::{
 };
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
+
+use super::ordering::Order;
 
 /// Distinct query texts kept parsed.
 const PARSED: u64 = 1_024;
@@ -30,13 +35,40 @@ pub const WRITE_OVER_GET: &str = "mutation_over_get";
 
 /// Parsed documents by query text, and query texts by persisted-query hash.
 pub struct Documents {
-    parsed: moka::sync::Cache<String, Arc<ExecutableDocument>>,
+    parsed: moka::sync::Cache<String, Arc<Parsed>>,
     persisted: moka::sync::Cache<String, String>,
 }
 
 impl Default for Documents {
     fn default() -> Self {
         Documents { parsed: moka::sync::Cache::new(PARSED), persisted: moka::sync::Cache::new(PERSISTED) }
+    }
+}
+
+/// A query text's document, and the response order of each of its operations run so far.
+#[derive(Debug)]
+pub struct Parsed {
+    pub document: ExecutableDocument,
+    orders: Mutex<HashMap<Option<String>, Arc<Order>>>,
+}
+
+impl Parsed {
+    fn new(document: ExecutableDocument) -> Self {
+        Parsed { document, orders: Mutex::default() }
+    }
+
+    /// The response order of `operation`; call only once the document has executed (so it
+    /// has passed validation).
+    pub fn order(&self, operation: Option<&str>) -> Arc<Order> {
+        let key = operation.map(str::to_owned);
+        if let Some(order) = self.orders.lock().ok().and_then(|orders| orders.get(&key).cloned()) {
+            return order;
+        }
+        let order = Arc::new(Order::of(&self.document, operation));
+        if let Ok(mut orders) = self.orders.lock() {
+            orders.insert(key, order.clone());
+        }
+        order
     }
 }
 
@@ -52,27 +84,27 @@ impl Documents {
     /// Resolves a persisted query's hash to its text (or records the text under its hash) and
     /// hands `request` its parsed document, which is also returned for putting the response in
     /// query order. `None` when the text does not parse: executing the request reports why.
-    pub fn prepare(&self, request: &mut Request) -> Result<Option<Arc<ExecutableDocument>>, ServerError> {
+    pub fn prepare(&self, request: &mut Request) -> Result<Option<Arc<Parsed>>, ServerError> {
         let persisted = match request.extensions.remove("persistedQuery") {
             Some(value) => Some(self.persisted_query(request, value)?),
             None => None,
         };
-        let document = match self.parsed.get(&request.query) {
-            Some(document) => document,
+        let parsed = match self.parsed.get(&request.query) {
+            Some(parsed) => parsed,
             None => {
                 let Ok(document) = parse_query(&request.query) else { return Ok(None) };
-                let document = Arc::new(document);
+                let parsed = Arc::new(Parsed::new(document));
                 if request.query.len() <= MAX_PARSED_CHARS {
-                    self.parsed.insert(request.query.clone(), document.clone());
+                    self.parsed.insert(request.query.clone(), parsed.clone());
                 }
-                document
+                parsed
             }
         };
         if let Some(hash) = persisted {
             self.persisted.insert(hash, request.query.clone());
         }
-        request.set_parsed_query(ExecutableDocument::clone(&document));
-        Ok(Some(document))
+        request.set_parsed_query(parsed.document.clone());
+        Ok(Some(parsed))
     }
 
     /// Applies the `persistedQuery` extension to `request`: fills in the text of a known hash,

@@ -15,7 +15,6 @@ use super::{
     documents::{self, Documents},
     loaders::Loaders,
     mutation::ClientAddress,
-    ordering::in_query_order,
 };
 use crate::{
     auth::{self, Viewer},
@@ -94,7 +93,8 @@ async fn execute(
         Err(error) => return never_executed(async_graphql::Response::from_errors(vec![error]), false),
     };
     let via_get = req.method() == actix_web::http::Method::GET;
-    if via_get && document.as_deref().is_some_and(|d| documents::writes(d, request.operation_name.as_deref())) {
+    if via_get && document.as_deref().is_some_and(|d| documents::writes(&d.document, request.operation_name.as_deref()))
+    {
         return never_executed(async_graphql::Response::from_errors(vec![documents::write_over_get()]), true);
     }
     let operation = request.operation_name.clone();
@@ -109,8 +109,8 @@ async fn execute(
     {
         return never_executed(response, false);
     }
-    if let Some(document) = &document {
-        in_query_order(&mut response.data, document, operation.as_deref());
+    if let Some(parsed) = &document {
+        parsed.order(operation.as_deref()).apply(&mut response.data);
     }
     let ok = response.is_ok();
     let body = serde_json::to_vec(&response).map_err(|e| AppError::Internal(e.into()))?;

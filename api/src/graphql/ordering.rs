@@ -9,15 +9,57 @@ use async_graphql::{
 };
 use indexmap::IndexMap;
 
-/// Puts `data`, the result of the operation `operation` (or the document's only one) of
-/// `document`, in query order.
-pub fn in_query_order(data: &mut Value, document: &ExecutableDocument, operation: Option<&str>) {
-    let selected =
-        document.operations.iter().find(|(name, _)| operation.is_none() || name.map(|n| n.as_str()) == operation);
-    if let Some((_, operation)) = selected {
-        reorder(data, &[&operation.node.selection_set.node], document);
+/// The response keys of a selection in query order, each with the order of what it selects:
+/// worked out once per query text and operation, and applied to every response.
+#[derive(Debug, Default)]
+pub struct Order(Vec<(Name, Order)>);
+
+impl Order {
+    /// The order of the operation `operation` (or the only one) of `document`, which must
+    /// have passed validation (a cycle of fragments would never end).
+    pub fn of(document: &ExecutableDocument, operation: Option<&str>) -> Order {
+        let selected =
+            document.operations.iter().find(|(name, _)| operation.is_none() || name.map(|n| n.as_str()) == operation);
+        match selected {
+            Some((_, operation)) => Order::of_sets(&[&operation.node.selection_set.node], document, 0),
+            None => Order::default(),
+        }
+    }
+
+    fn of_sets(sets: &[&SelectionSet], document: &ExecutableDocument, depth: usize) -> Order {
+        if depth > MAX_DEPTH {
+            return Order::default();
+        }
+        Order(
+            keys(sets, document, 0)
+                .into_iter()
+                .map(|(key, subsets)| (key.clone(), Order::of_sets(&subsets, document, depth + 1)))
+                .collect(),
+        )
+    }
+
+    /// Puts `value`, an object or a list of objects of this selection, in this order.
+    pub fn apply(&self, value: &mut Value) {
+        match value {
+            Value::List(items) => items.iter_mut().for_each(|item| self.apply(item)),
+            Value::Object(map) => {
+                let mut ordered = IndexMap::with_capacity(map.len());
+                for (key, under) in &self.0 {
+                    if let Some((name, mut child)) = map.shift_remove_entry(key.as_str()) {
+                        under.apply(&mut child);
+                        ordered.insert(name, child);
+                    }
+                }
+                ordered.extend(map.drain(..));
+                *map = ordered;
+            }
+            _ => {}
+        }
     }
 }
+
+/// Deepest nesting of fields or fragments followed; far beyond the configured depth limit.
+const MAX_DEPTH: usize = 64;
 
 /// Response keys of `sets` in first-appearance order, each with the sub-selections under it.
 fn keys<'a>(
@@ -26,7 +68,7 @@ fn keys<'a>(
     depth: usize,
 ) -> IndexMap<&'a Name, Vec<&'a SelectionSet>> {
     let mut out: IndexMap<&Name, Vec<&SelectionSet>> = IndexMap::new();
-    if depth > 64 {
+    if depth > MAX_DEPTH {
         return out;
     }
     for set in sets {
@@ -53,28 +95,38 @@ fn keys<'a>(
     out
 }
 
-/// Puts `value`, an object or a list of objects of the selections `sets`, in query order.
-fn reorder(value: &mut Value, sets: &[&SelectionSet], document: &ExecutableDocument) {
-    if matches!(value, Value::List(_) | Value::Object(_)) {
-        // Every item of a list has the same selections: their keys are worked out once.
-        reorder_by(value, &keys(sets, document, 0), document);
-    }
-}
+#[cfg(test)]
+mod tests {
+    use async_graphql::parser::parse_query;
 
-fn reorder_by(value: &mut Value, keys: &IndexMap<&Name, Vec<&SelectionSet>>, document: &ExecutableDocument) {
-    match value {
-        Value::List(items) => items.iter_mut().for_each(|item| reorder_by(item, keys, document)),
-        Value::Object(map) => {
-            let mut ordered = IndexMap::with_capacity(map.len());
-            for (key, subsets) in keys {
-                if let Some((name, mut child)) = map.shift_remove_entry(key.as_str()) {
-                    reorder(&mut child, subsets, document);
-                    ordered.insert(name, child);
-                }
-            }
-            ordered.extend(map.drain(..));
-            *map = ordered;
+    use super::*;
+
+    fn keys_of(value: &Value) -> Vec<String> {
+        match value {
+            Value::Object(map) => map.keys().map(|k| k.to_string()).collect(),
+            _ => Vec::new(),
         }
-        _ => {}
+    }
+
+    #[test]
+    fn responses_follow_the_query_through_fragments_aliases_and_lists() {
+        let document = parse_query(
+            "query Page { b: site { name } a ...F list { y ... on Item { x } } } \
+             fragment F on Query { c } query Other { z }",
+        )
+        .expect("parses");
+        let mut data = Value::from_json(serde_json::json!({
+            "list": [{ "x": 1, "y": 2 }, { "x": 3, "y": 4 }],
+            "c": 1, "a": 2, "b": { "name": "Tin" }
+        }))
+        .expect("value");
+        let order = Order::of(&document, Some("Page"));
+        order.apply(&mut data);
+        assert_eq!(keys_of(&data), ["b", "a", "c", "list"]);
+        let Value::Object(map) = &data else { panic!("an object") };
+        let Value::List(items) = &map["list"] else { panic!("a list") };
+        assert!(items.iter().all(|item| keys_of(item) == ["y", "x"]), "every item of the list");
+        assert_eq!(Order::of(&document, Some("Other")).0.len(), 1);
+        assert!(Order::of(&document, Some("Missing")).0.is_empty());
     }
 }
