@@ -127,15 +127,11 @@ impl Documents {
                 return Err(error);
             };
             request.query = text;
-        } else if hex(&Sha256::digest(request.query.as_bytes())) != asked.sha256_hash {
+        } else if format!("{:x}", Sha256::digest(request.query.as_bytes())) != asked.sha256_hash {
             return Err(ServerError::new("provided sha does not match query", None));
         }
         Ok(asked.sha256_hash)
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Whether the operation `request` runs (its named one, or any when it names none) writes.
@@ -189,7 +185,7 @@ mod tests {
     fn a_persisted_query_is_found_by_its_hash_once_sent_with_it() {
         let documents = Documents::default();
         let text = "{ site { name } }";
-        let hash = hex(&Sha256::digest(text.as_bytes()));
+        let hash = format!("{:x}", Sha256::digest(text.as_bytes()));
         let extension = |hash: &str| {
             async_graphql::Value::from_json(serde_json::json!({ "version": 1, "sha256Hash": hash })).expect("value")
         };

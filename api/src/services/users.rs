@@ -238,7 +238,7 @@ pub async fn me(state: &AppState, actor: &Actor) -> AppResult<User> {
 }
 
 fn token_hash(token: &str) -> String {
-    Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    format!("{:x}", Sha256::digest(token.as_bytes()))
 }
 
 fn random_token() -> String {
