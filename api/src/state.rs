@@ -13,6 +13,7 @@ use crate::{
     imaging::RenditionSet,
     metrics::Metrics,
     pagination::CursorKey,
+    services::articles::CandidateLists,
     services::site::{Snapshot, load_snapshot},
     services::visibility::Schedule,
     storage::Storage,
@@ -52,6 +53,8 @@ pub struct AppState {
     pub cursor_key: CursorKey,
     pub cache: ResponseCache,
     pub schedule: Schedule,
+    /// The candidate lists of related news.
+    pub candidates: CandidateLists,
     pub metrics: Arc<Metrics>,
     pub media: Media,
     /// This API's public origin, e.g. `https://api.example.vn`.
@@ -83,6 +86,7 @@ impl AppState {
             cursor_key: parts.cursor_key,
             cache: parts.cache,
             schedule: Schedule::default(),
+            candidates: CandidateLists::default(),
             metrics: parts.metrics,
             media: parts.media,
             public_url: parts.public_url,

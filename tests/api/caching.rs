@@ -72,9 +72,9 @@ async fn sql_statements_per_list_do_not_grow_with_the_page_size() {
     assert!(app.metric("bantin_db_statements_total").await - before <= 1, "the article page is one statement");
 }
 
-/// Related news is one statement on PostgreSQL (lateral joins pick the candidates, arrays
-/// compare their title terms, and the best come with their summaries), and three on SQLite
-/// (the subject, its candidates, their summaries); never one per tag.
+/// Related news is two statements on either back end (the article with its tags and pins,
+/// then the winners' summaries), and one more when a candidate list has to be read; never one
+/// per tag.
 #[tokio::test]
 async fn related_news_statements_do_not_grow_with_the_number_of_tags() {
     let app = spawn_app_with(Options { cache: false, ..Options::default() }).await;
@@ -88,11 +88,14 @@ async fn related_news_statements_do_not_grow_with_the_number_of_tags() {
     by_tags.sort();
     let (fewest, most) = (by_tags.first().expect("an article"), by_tags.last().expect("an article"));
     assert!(fewest.0 + 1 < most.0, "the demo has articles with different numbers of tags: {by_tags:?}");
-    let expected = if app.database_url.starts_with("postgres") { 1 } else { 3 };
-    for (_, slug) in [fewest, most] {
-        let before = app.metric("bantin_db_statements_total").await;
-        assert_eq!(app.get(&format!("/api/v1/articles/{slug}/related")).await.status, 200);
-        assert_eq!(app.metric("bantin_db_statements_total").await - before, expected, "related news of {slug}");
+    for (_, slug) in [most, fewest] {
+        let path = format!("/api/v1/articles/{slug}/related");
+        for (time, expected) in [("first", 2..=3), ("again", 2..=2)] {
+            let before = app.metric("bantin_db_statements_total").await;
+            assert_eq!(app.get(&path).await.status, 200);
+            let spent = app.metric("bantin_db_statements_total").await - before;
+            assert!(expected.contains(&spent), "related news of {slug}, {time}: {spent} statements");
+        }
     }
 }
 

@@ -176,3 +176,47 @@ async fn related_news_of_a_whole_list_matches_each_article_alone() {
         assert_eq!(batched, alone, "{slug}");
     }
 }
+
+/// The candidate lists are kept in memory between requests, yet related news never lags the
+/// database: an article published after a list was read is ranked at once, and a scheduled one
+/// the moment it is due, with no write in between.
+#[tokio::test]
+async fn related_news_follows_writes_and_the_schedule() {
+    let app = spawn_app_with(Options { cache: false, ..Options::default() }).await;
+    let editor = app.account("editor").await;
+    let admin = app.account("admin").await;
+    let ids = app.demo_ids().await;
+    let created =
+        app.send("POST", "/api/v1/tags", Some(&admin.token), Some(json!({ "name": "Đê biển thử" })), &[]).await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let tag = created.json()["id"].as_i64().expect("tag id");
+    let article = |title: &str| json!({ "title": title, "category_id": ids.category, "tag_ids": [tag], "authors": [{ "author_id": ids.author }] });
+    let (_, anchor) = publish(&app, &editor, article("Gia cố tuyến đê biển Tây"), "2025-06-01T08:00:00+07:00").await;
+    let (_, older) = publish(&app, &editor, article("Trồng rừng ngập mặn"), "2018-03-01T08:00:00+07:00").await;
+    assert_eq!(related(&app, &anchor).await[0], older);
+
+    let (_, newer) = publish(&app, &editor, article("Nạo vét cửa sông"), "2019-03-01T08:00:00+07:00").await;
+    assert_eq!(
+        related(&app, &anchor).await[..2],
+        [newer.clone(), older.clone()],
+        "published after the lists were read"
+    );
+
+    let created = app.create_article(&editor.token, article("Khánh thành kè chắn sóng")).await;
+    let id = created["id"].as_i64().expect("id");
+    let due = chrono::Utc::now() + chrono::Duration::seconds(2);
+    let reply = app
+        .send(
+            "POST",
+            &format!("/api/v1/articles/{id}/publish"),
+            Some(&editor.token),
+            Some(json!({ "published_at": due.to_rfc3339() })),
+            &[],
+        )
+        .await;
+    assert_eq!(reply.json()["editorial"]["status"], "scheduled", "{}", reply.body);
+    let scheduled = created["slug"].as_str().expect("slug").to_owned();
+    assert!(!related(&app, &anchor).await.contains(&scheduled), "not before it is due");
+    tokio::time::sleep(std::time::Duration::from_millis(2_300)).await;
+    assert_eq!(related(&app, &anchor).await[..3], [scheduled, newer, older], "due now, with no write since");
+}

@@ -2,9 +2,11 @@
 //! Every query here applies the visibility rule; batched forms serve GraphQL, where many
 //! lists or articles are asked for in one request, with a constant number of statements.
 
+mod candidates;
 mod list;
 mod related;
 
+pub use candidates::CandidateLists;
 pub(crate) use list::{Resolved, push_conditions, resolve_one};
 pub use list::{count, cursor_of, first_pages, list};
 pub use related::{related, related_limit, related_many};

@@ -2,15 +2,22 @@
 //! public), then other public articles ranked by tags shared with the article (two points
 //! each), a title sharing a two-word term with the article's title (two points) and the same
 //! category (one point), then by recency; the latest articles fill the list when few are
-//! alike. Never the article itself. Candidates are the recent articles of each tag and of the
-//! category, so the work per request is bounded whatever the size of the archive.
+//! alike. Never the article itself.
+//!
+//! Candidates are the latest public articles of each tag and of the category: the work of a
+//! request is bounded whatever the size of the archive, and the lists, shared by every article
+//! of a tag, come from memory ([`super::candidates`]). So a request costs two indexed
+//! statements on either back end, the subject and the winners' summaries, and ranks in code.
 
-use std::collections::HashMap;
+use std::{collections::HashMap, sync::Arc};
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, DbBackend, QueryResult};
+use sea_orm::ConnectionTrait;
 
-use super::{doc, parse_doc};
+use super::{
+    candidates::{Candidate, ListKey},
+    doc,
+};
 use crate::{
     domain::{slug::Slug, title_terms::Terms},
     error::{AppError, AppResult},
@@ -36,11 +43,6 @@ pub fn related_limit(field: &str, requested: Option<i64>) -> AppResult<u64> {
             .ok_or_else(|| AppError::bad_param(field, format!("must be an integer from 1 to {MAX_RELATED}"))),
     }
 }
-
-/// How many recent articles per shared tag, and of the same category, are scored: bounds the
-/// work per request whatever the size of the archive. Ids grow with time, so the highest ids
-/// of a tag are its latest articles.
-const CANDIDATES: i64 = 24;
 
 /// Which articles to find related news for.
 enum Subject<'a> {
@@ -68,217 +70,117 @@ const PIN_SLOTS: i64 = 1_000;
 /// Points of a tag shared with the subject, and of a title term shared with it.
 const SHARED_POINTS: i64 = 2;
 
-/// The summary documents of each subject's related news, best first: in one statement on
-/// PostgreSQL, whose lateral joins take each tag's latest articles and whose arrays compare
-/// title terms inside the statement; in three on SQLite, which has neither but no round trips
-/// either.
+/// A subject: its id, title terms, category, tags, and its public pins in the editor's order.
+struct Anchor {
+    id: i64,
+    terms: Terms,
+    category_id: i64,
+    tag_ids: Vec<i64>,
+    pins: Vec<i64>,
+}
+
+/// The subjects, each with its tags and public pins, in one statement.
+async fn anchors(state: &AppState, subject: &Subject<'_>, now: DateTime<Utc>) -> AppResult<Vec<Anchor>> {
+    let mut sql = Sql::new(state.db().get_database_backend());
+    sql.push(
+        "SELECT a.id, a.category_id, a.title_terms, 0 AS kind, t.tag_id AS other, t.position FROM articles a \
+         LEFT JOIN article_tags t ON t.article_id = a.id WHERE ",
+    );
+    subject.push_condition(&mut sql, now);
+    sql.push(
+        " UNION ALL SELECT a.id, a.category_id, a.title_terms, 1 AS kind, p.related_id AS other, p.position \
+         FROM articles a JOIN article_related p ON p.article_id = a.id JOIN articles r ON r.id = p.related_id WHERE ",
+    );
+    subject.push_condition(&mut sql, now);
+    sql.push(" AND ");
+    push_public(&mut sql, "r", now);
+    sql.push(" ORDER BY 1, 4, 6");
+    let mut anchors: Vec<Anchor> = Vec::new();
+    for row in state.db().query_all_raw(sql.build()).await? {
+        let id: i64 = row.try_get("", "id")?;
+        let anchor = match anchors.last_mut() {
+            Some(last) if last.id == id => last,
+            _ => {
+                anchors.push(Anchor {
+                    id,
+                    terms: Terms::parse(&row.try_get::<Option<String>>("", "title_terms")?.unwrap_or_default()),
+                    category_id: row.try_get("", "category_id")?,
+                    tag_ids: Vec::new(),
+                    pins: Vec::new(),
+                });
+                anchors.last_mut().ok_or(AppError::NotFound("article"))?
+            }
+        };
+        let other: Option<i64> = row.try_get("", "other")?;
+        match row.try_get::<i32>("", "kind")? {
+            0 => anchor.tag_ids.extend(other),
+            _ => anchor.pins.extend(other),
+        }
+    }
+    Ok(anchors)
+}
+
+/// The ids of `anchor`'s related news, best first: its pins, then candidates from the lists
+/// of its tags (two points each), its category (one point) and the latest articles (none),
+/// with two more points for a shared title term, by points then recency.
+fn rank<'a>(anchor: &Anchor, lists: &'a HashMap<ListKey, Arc<[Candidate]>>, limit: usize) -> Vec<i64> {
+    // Points so far by id, with the candidate itself once a list has it (a pin may be in none).
+    let mut scored: HashMap<i64, (i64, Option<&'a Candidate>)> = HashMap::new();
+    let mut add = |id: i64, points: i64, candidate: Option<&'a Candidate>| {
+        let entry = scored.entry(id).or_insert((0, None));
+        entry.0 += points;
+        entry.1 = entry.1.or(candidate);
+    };
+    for (position, id) in (0..).zip(&anchor.pins) {
+        add(*id, (PIN_SLOTS - position) * PIN_POINTS, None);
+    }
+    let list = |key| lists.get(&key).map_or(&[][..], |items| &items[..]);
+    for tag in &anchor.tag_ids {
+        for c in list(ListKey::Tag(*tag)) {
+            add(c.id, SHARED_POINTS, Some(c));
+        }
+    }
+    for c in list(ListKey::Category(anchor.category_id)) {
+        add(c.id, 1, Some(c));
+    }
+    for c in list(ListKey::Latest).iter().take(limit.saturating_add(1)) {
+        add(c.id, 0, Some(c));
+    }
+    scored.remove(&anchor.id);
+    let mut ranked: Vec<(i64, DateTime<Utc>, i64)> = scored
+        .into_iter()
+        .map(|(id, (points, candidate))| match candidate {
+            Some(c) if anchor.terms.shared_with(&c.terms) => (points + SHARED_POINTS, c.published_at, id),
+            Some(c) => (points, c.published_at, id),
+            None => (points, DateTime::<Utc>::MIN_UTC, id),
+        })
+        .collect();
+    ranked.sort_unstable_by(|a, b| b.cmp(a));
+    ranked.into_iter().take(limit).map(|(_, _, id)| id).collect()
+}
+
+/// The summary documents of each subject's related news, best first: the subjects, then the
+/// candidate lists (from memory once read), then the winners' summaries.
 async fn ranked(
     state: &AppState,
     subject: Subject<'_>,
     limit: u64,
     now: DateTime<Utc>,
 ) -> AppResult<Vec<(i64, Vec<SummaryDoc>)>> {
-    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-    if state.db().get_database_backend() == DbBackend::Postgres {
-        ranked_in_one_statement(state, subject, limit, now).await
-    } else {
-        ranked_in_three_statements(state, subject, limit, now).await
-    }
-}
-
-async fn ranked_in_one_statement(
-    state: &AppState,
-    subject: Subject<'_>,
-    limit: i64,
-    now: DateTime<Utc>,
-) -> AppResult<Vec<(i64, Vec<SummaryDoc>)>> {
-    let mut sql = Sql::new(state.db().get_database_backend());
-    sql.push("WITH anchor AS (SELECT a.id, a.category_id, a.title_hashes FROM articles a WHERE ");
-    subject.push_condition(&mut sql, now);
-    sql.push("), latest AS (SELECT a.id FROM articles a WHERE ");
-    push_public(&mut sql, "a", now);
-    sql.push(" ORDER BY a.published_at DESC, a.id DESC LIMIT ").bind(limit + 1);
-    // SUM of BIGINT is NUMERIC, whose arithmetic and sorting cost a sixth of the statement.
-    sql.push("), scored AS (SELECT c.anchor, c.id, CAST(SUM(c.points) AS BIGINT) AS score FROM (");
-    sql.push("SELECT an.id AS anchor, p.related_id AS id, (")
-        .bind(PIN_SLOTS)
-        .push(" - p.position) * ")
-        .bind(PIN_POINTS)
-        .push(" AS points FROM anchor an JOIN article_related p ON p.article_id = an.id");
-    sql.push(" UNION ALL SELECT an.id, x.article_id, ").bind(SHARED_POINTS).push(
-        " FROM anchor an JOIN article_tags t ON t.article_id = an.id \
-         CROSS JOIN LATERAL (SELECT t2.article_id FROM article_tags t2 WHERE t2.tag_id = t.tag_id \
-         ORDER BY t2.article_id DESC LIMIT ",
-    );
-    sql.bind(CANDIDATES).push(") x");
-    sql.push(" UNION ALL SELECT an.id, l.id, 0 FROM anchor an CROSS JOIN latest l");
-    sql.push(
-        " UNION ALL SELECT an.id, s.id, 1 FROM anchor an CROSS JOIN LATERAL \
-         (SELECT a.id FROM articles a WHERE a.category_id = an.category_id AND ",
-    );
-    push_public(&mut sql, "a", now);
-    sql.push(" ORDER BY a.published_at DESC, a.id DESC LIMIT ").bind(CANDIDATES).push(") s");
-    sql.push(") c GROUP BY c.anchor, c.id), ");
-    // `title_hashes` is `title_terms` as an array: `&&` is whether two share a term.
-    sql.push(
-        "ranked AS (SELECT sc.anchor, r.id, row_number() OVER (PARTITION BY sc.anchor ORDER BY sc.score + \
-         CASE WHEN r.title_hashes && an.title_hashes THEN ",
-    );
-    sql.bind(SHARED_POINTS).push(
-        " ELSE 0 END DESC, r.published_at DESC, r.id DESC) AS place \
-         FROM scored sc JOIN anchor an ON an.id = sc.anchor JOIN articles r ON r.id = sc.id \
-         WHERE r.id <> sc.anchor AND ",
-    );
-    push_public(&mut sql, "r", now);
-    // One row per subject, so a subject with no related news is still found, then its list.
-    sql.push(
-        ") SELECT an.id AS k, 0 AS place, CAST(NULL AS TEXT) AS summary_doc FROM anchor an \
-         UNION ALL SELECT rk.anchor, rk.place, d.summary_doc FROM ranked rk JOIN articles d ON d.id = rk.id \
-         WHERE rk.place <= ",
-    );
-    sql.bind(limit).push(" ORDER BY k, place");
-    let mut lists: Vec<(i64, Vec<SummaryDoc>)> = Vec::new();
-    for row in state.db().query_all_raw(sql.build()).await? {
-        let k: i64 = row.try_get("", "k")?;
-        match row.try_get::<Option<String>>("", "summary_doc")? {
-            None => lists.push((k, Vec::new())),
-            Some(json) => {
-                if let Some((_, list)) = lists.last_mut().filter(|(last, _)| *last == k) {
-                    list.push(parse_doc(&json)?);
-                }
-            }
-        }
-    }
-    Ok(lists)
-}
-
-/// A subject on SQLite: its id, title terms, category and tags.
-struct Anchor {
-    id: i64,
-    terms: Terms,
-    category_id: i64,
-    tag_ids: Vec<i64>,
-}
-
-/// A scored candidate of one subject.
-struct Candidate {
-    score: i64,
-    id: i64,
-    published_at: DateTime<Utc>,
-    terms: Option<String>,
-}
-
-impl Candidate {
-    /// A row of the candidate statement: `k` (the subject), `score`, `id`, `published_at`,
-    /// `title_terms`.
-    fn from_row(row: &QueryResult) -> AppResult<(i64, Candidate)> {
-        let candidate = Candidate {
-            score: row.try_get("", "score")?,
-            id: row.try_get("", "id")?,
-            published_at: row.try_get("", "published_at")?,
-            terms: row.try_get("", "title_terms")?,
-        };
-        Ok((row.try_get("", "k")?, candidate))
-    }
-}
-
-async fn ranked_in_three_statements(
-    state: &AppState,
-    subject: Subject<'_>,
-    limit: i64,
-    now: DateTime<Utc>,
-) -> AppResult<Vec<(i64, Vec<SummaryDoc>)>> {
-    let mut sql = Sql::new(state.db().get_database_backend());
-    sql.push(
-        "SELECT a.id, a.category_id, a.title_terms, t.tag_id FROM articles a \
-         LEFT JOIN article_tags t ON t.article_id = a.id WHERE ",
-    );
-    subject.push_condition(&mut sql, now);
-    sql.push(" ORDER BY a.id, t.position");
-    let mut anchors: Vec<Anchor> = Vec::new();
-    for row in state.db().query_all_raw(sql.build()).await? {
-        let id: i64 = row.try_get("", "id")?;
-        let tag: Option<i64> = row.try_get("", "tag_id")?;
-        match anchors.last_mut() {
-            Some(last) if last.id == id => last.tag_ids.extend(tag),
-            _ => anchors.push(Anchor {
-                id,
-                terms: Terms::parse(&row.try_get::<Option<String>>("", "title_terms")?.unwrap_or_default()),
-                category_id: row.try_get("", "category_id")?,
-                tag_ids: tag.into_iter().collect(),
-            }),
-        }
-    }
+    let anchors = anchors(state, &subject, now).await?;
     if anchors.is_empty() {
         return Ok(Vec::new());
     }
-    let mut sql = Sql::new(state.db().get_database_backend());
-    for (k, anchor) in anchors.iter().enumerate() {
-        if k > 0 {
-            sql.push(" UNION ALL ");
-        }
-        push_candidates(&mut sql, anchor, limit, now);
+    let mut keys = vec![ListKey::Latest];
+    for anchor in &anchors {
+        keys.extend(anchor.tag_ids.iter().map(|tag| ListKey::Tag(*tag)));
+        keys.push(ListKey::Category(anchor.category_id));
     }
-    let mut candidates: HashMap<i64, Vec<Candidate>> = HashMap::new();
-    for row in state.db().query_all_raw(sql.build()).await? {
-        let (k, candidate) = Candidate::from_row(&row)?;
-        candidates.entry(k).or_default().push(candidate);
-    }
-    let chosen: Vec<(i64, Vec<i64>)> = anchors
-        .iter()
-        .map(|anchor| {
-            let mut list = candidates.remove(&anchor.id).unwrap_or_default();
-            for candidate in &mut list {
-                if candidate.terms.as_deref().is_some_and(|terms| anchor.terms.shared_with(terms)) {
-                    candidate.score += SHARED_POINTS;
-                }
-            }
-            list.sort_by_key(|c| std::cmp::Reverse((c.score, c.published_at, c.id)));
-            let best = list.into_iter().take(usize::try_from(limit).unwrap_or(usize::MAX));
-            (anchor.id, best.map(|c| c.id).collect())
-        })
-        .collect();
-    let docs = summaries(state, chosen.iter().flat_map(|(_, ids)| ids.iter().copied())).await?;
+    let lists = state.candidates.get(state, &keys, now).await?;
+    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    let chosen: Vec<(i64, Vec<i64>)> = anchors.iter().map(|anchor| (anchor.id, rank(anchor, &lists, limit))).collect();
+    let docs = summaries(state, chosen.iter().flat_map(|(_, ids)| ids.iter().copied()), now).await?;
     Ok(chosen.into_iter().map(|(id, ids)| (id, ids.iter().filter_map(|id| docs.get(id).cloned()).collect())).collect())
-}
-
-/// Appends the scored candidates of one article, public and not the article itself: its
-/// pinned articles, recent articles of each of its tags (two points a tag), of its category
-/// (one point), and the latest articles (none).
-fn push_candidates(sql: &mut Sql, anchor: &Anchor, limit: i64, now: DateTime<Utc>) {
-    let id = anchor.id;
-    sql.push("SELECT ").bind(id).push(
-        " AS k, ranked.score AS score, r.id, r.published_at, r.title_terms FROM articles r \
-         JOIN (SELECT c.id, CAST(SUM(c.points) AS BIGINT) AS score FROM (",
-    );
-    sql.push("SELECT p.related_id AS id, (")
-        .bind(PIN_SLOTS)
-        .push(" - p.position) * ")
-        .bind(PIN_POINTS)
-        .push(" AS points FROM article_related p WHERE p.article_id = ")
-        .bind(id)
-        .push(" UNION ALL ");
-    for tag_id in &anchor.tag_ids {
-        sql.push("SELECT x.id, ").bind(SHARED_POINTS);
-        sql.push(" AS points FROM (SELECT article_id AS id FROM article_tags WHERE tag_id = ")
-            .bind(*tag_id)
-            .push(" ORDER BY article_id DESC LIMIT ")
-            .bind(CANDIDATES)
-            .push(") x UNION ALL ");
-    }
-    sql.push("SELECT f.id, 0 AS points FROM (SELECT a.id FROM articles a WHERE ");
-    push_public(sql, "a", now);
-    sql.push(" ORDER BY a.published_at DESC, a.id DESC LIMIT ").bind(limit + 1).push(") f UNION ALL ");
-    sql.push("SELECT s.id, 1 AS points FROM (SELECT a.id FROM articles a WHERE a.category_id = ")
-        .bind(anchor.category_id)
-        .push(" AND ");
-    push_public(sql, "a", now);
-    sql.push(" ORDER BY a.published_at DESC, a.id DESC LIMIT ")
-        .bind(CANDIDATES)
-        .push(") s) c GROUP BY c.id) ranked ON ranked.id = r.id WHERE r.id <> ")
-        .bind(id)
-        .push(" AND ");
-    push_public(sql, "r", now);
 }
 
 async fn related_for(
@@ -291,8 +193,12 @@ async fn related_for(
     Ok(lists.into_iter().map(|(id, docs)| (id, docs.into_iter().map(|d| presenter.summary(d)).collect())).collect())
 }
 
-/// Summary documents by id, in one statement.
-async fn summaries(state: &AppState, ids: impl Iterator<Item = i64>) -> AppResult<HashMap<i64, SummaryDoc>> {
+/// Summary documents of the public articles among `ids`, in one statement.
+async fn summaries(
+    state: &AppState,
+    ids: impl Iterator<Item = i64>,
+    now: DateTime<Utc>,
+) -> AppResult<HashMap<i64, SummaryDoc>> {
     let mut ids: Vec<i64> = ids.collect();
     ids.sort_unstable();
     ids.dedup();
@@ -300,7 +206,8 @@ async fn summaries(state: &AppState, ids: impl Iterator<Item = i64>) -> AppResul
         return Ok(HashMap::new());
     }
     let mut sql = Sql::new(state.db().get_database_backend());
-    sql.push("SELECT a.id, a.summary_doc FROM articles a WHERE a.id IN ").bind_list(ids);
+    sql.push("SELECT a.id, a.summary_doc FROM articles a WHERE a.id IN ").bind_list(ids).push(" AND ");
+    push_public(&mut sql, "a", now);
     state
         .db()
         .query_all_raw(sql.build())
@@ -317,7 +224,8 @@ pub async fn related(state: &AppState, slug: &str, limit: u64) -> AppResult<Vec<
     found.drain().next().map(|(_, list)| list).ok_or(AppError::NotFound("article"))
 }
 
-/// Related news of several public articles at once, in two or three statements.
+/// Related news of several public articles at once, in two statements (three when a candidate
+/// list has to be read).
 pub async fn related_many(state: &AppState, ids: &[i64], limit: u64) -> AppResult<HashMap<i64, Vec<ArticleSummary>>> {
     if ids.is_empty() {
         return Ok(HashMap::new());
