@@ -33,6 +33,17 @@ async fn edit(app: &TestApp, editor: &Account, id: i64, patch: Value) -> bantin_
     .await
 }
 
+/// Creates the tag `name`; returns what an article of the demo category with that tag and a
+/// given title is created with.
+async fn tagged_articles(app: &TestApp, name: &str) -> impl Fn(&str) -> Value {
+    let admin = app.account("admin").await;
+    let ids = app.demo_ids().await;
+    let created = app.send("POST", "/api/v1/tags", Some(&admin.token), Some(json!({ "name": name })), &[]).await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let tag = created.json()["id"].as_i64().expect("tag id");
+    move |title: &str| json!({ "title": title, "category_id": ids.category, "tag_ids": [tag], "authors": [{ "author_id": ids.author }] })
+}
+
 async fn related(app: &TestApp, slug: &str) -> Vec<String> {
     let list = app.get_json(&format!("/api/v1/articles/{slug}/related?limit=10")).await;
     list.as_array().expect("list").iter().map(|a| a["slug"].as_str().expect("slug").to_owned()).collect()
@@ -114,13 +125,7 @@ async fn pins_are_validated_by_field() {
 async fn a_shared_title_term_outranks_the_same_category() {
     let app = spawn_app().await;
     let editor = app.account("editor").await;
-    let ids = app.demo_ids().await;
-    let admin = app.account("admin").await;
-    let created =
-        app.send("POST", "/api/v1/tags", Some(&admin.token), Some(json!({ "name": "Cầu phà thử" })), &[]).await;
-    assert_eq!(created.status, 201, "{}", created.body);
-    let tag = created.json()["id"].as_i64().expect("tag id");
-    let article = |title: &str| json!({ "title": title, "category_id": ids.category, "tag_ids": [tag], "authors": [{ "author_id": ids.author }] });
+    let article = tagged_articles(&app, "Cầu phà thử").await;
     let (_, anchor) = publish(&app, &editor, article("Sửa chữa mặt cầu Tràng Kênh"), "2025-06-01T08:00:00+07:00").await;
     let (_, alike) =
         publish(&app, &editor, article("CẦU TRANG KÊNH thông xe trở lại"), "2018-03-01T08:00:00+07:00").await;
@@ -184,13 +189,7 @@ async fn related_news_of_a_whole_list_matches_each_article_alone() {
 async fn related_news_follows_writes_and_the_schedule() {
     let app = spawn_app_with(Options { cache: false, ..Options::default() }).await;
     let editor = app.account("editor").await;
-    let admin = app.account("admin").await;
-    let ids = app.demo_ids().await;
-    let created =
-        app.send("POST", "/api/v1/tags", Some(&admin.token), Some(json!({ "name": "Đê biển thử" })), &[]).await;
-    assert_eq!(created.status, 201, "{}", created.body);
-    let tag = created.json()["id"].as_i64().expect("tag id");
-    let article = |title: &str| json!({ "title": title, "category_id": ids.category, "tag_ids": [tag], "authors": [{ "author_id": ids.author }] });
+    let article = tagged_articles(&app, "Đê biển thử").await;
     let (_, anchor) = publish(&app, &editor, article("Gia cố tuyến đê biển Tây"), "2025-06-01T08:00:00+07:00").await;
     let (_, older) = publish(&app, &editor, article("Trồng rừng ngập mặn"), "2018-03-01T08:00:00+07:00").await;
     assert_eq!(related(&app, &anchor).await[0], older);

@@ -45,11 +45,12 @@ impl Terms {
 
     /// Whether the two titles have a term in common: one walk over both sorted lists.
     pub fn shared_with(&self, other: &Terms) -> bool {
-        let (mut ours, mut theirs) = (self.0.iter().peekable(), other.0.iter().peekable());
-        while let (Some(a), Some(b)) = (ours.peek(), theirs.peek()) {
+        let (ours, theirs) = (&self.0, &other.0);
+        let (mut i, mut j) = (0, 0);
+        while let (Some(a), Some(b)) = (ours.get(i), theirs.get(j)) {
             match a.cmp(b) {
-                std::cmp::Ordering::Less => drop(ours.next()),
-                std::cmp::Ordering::Greater => drop(theirs.next()),
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
                 std::cmp::Ordering::Equal => return true,
             }
         }

@@ -16,13 +16,21 @@ use crate::{error::AppResult, services::search, sql::Sql};
 /// present: a keyset page passes the time of the last article it showed, so the database has
 /// one range bound on `published_at` (SQLite uses only one) and the rule still holds.
 pub fn push_public(sql: &mut Sql, alias: &str, now: DateTime<Utc>) {
-    sql.push(alias)
-        .push(".status IN ('published', 'scheduled') AND ")
-        .push(alias)
-        .push(".deleted_at IS NULL AND ")
-        .push(alias)
-        .push(".published_at <= ")
-        .bind(now);
+    push_released(sql, alias);
+    sql.push(" AND ").push(alias).push(".published_at <= ").bind(now);
+}
+
+/// Appends the rule without its time: published or scheduled, and not in the trash.
+fn push_released(sql: &mut Sql, alias: &str) {
+    sql.push(alias).push(".status IN ('published', 'scheduled') AND ").push(alias).push(".deleted_at IS NULL");
+}
+
+/// Appends the condition and order that pick, from articles aliased `a`, the next one to
+/// become public after `now` (add the columns before it).
+pub fn push_next_due(sql: &mut Sql, now: DateTime<Utc>) {
+    sql.push(" FROM articles a WHERE ");
+    push_released(sql, "a");
+    sql.push(" AND a.published_at > ").bind(now).push(" ORDER BY a.published_at LIMIT 1");
 }
 
 /// Which keys of the search index a condition from [`push_public_indexed`] covers.
@@ -88,28 +96,32 @@ impl Schedule {
         now: DateTime<Utc>,
         generation: u64,
     ) -> AppResult<Option<DateTime<Utc>>> {
-        if let Ok(guard) = self.next.lock()
-            && let Some((read_in, known)) = *guard
-            && read_in == generation
-            && known.is_none_or(|at| at > now)
-        {
+        if let Some(known) = self.known(now, generation) {
             return Ok(known);
         }
         let mut sql = Sql::new(db.get_database_backend());
-        sql.push(
-            "SELECT a.published_at AS at FROM articles a \
-             WHERE a.status IN ('published', 'scheduled') AND a.deleted_at IS NULL AND a.published_at > ",
-        )
-        .bind(now)
-        .push(" ORDER BY a.published_at LIMIT 1");
+        sql.push("SELECT a.published_at AS at");
+        push_next_due(&mut sql, now);
         let next = match db.query_one_raw(sql.build()).await? {
             Some(row) => Some(row.try_get::<DateTime<Utc>>("", "at")?),
             None => None,
         };
+        self.remember(generation, next);
+        Ok(next)
+    }
+
+    /// The answer, when one read in `generation` is still ahead of `now`.
+    pub fn known(&self, now: DateTime<Utc>, generation: u64) -> Option<Option<DateTime<Utc>>> {
+        let guard = self.next.lock().ok()?;
+        let (read_in, known) = (*guard)?;
+        (read_in == generation && known.is_none_or(|at| at > now)).then_some(known)
+    }
+
+    /// Keeps `next`, read with [`push_next_due`] in `generation`.
+    pub fn remember(&self, generation: u64, next: Option<DateTime<Utc>>) {
         if let Ok(mut guard) = self.next.lock() {
             *guard = Some((generation, next));
         }
-        Ok(next)
     }
 }
 

@@ -10,8 +10,13 @@ use std::{collections::HashMap, sync::Arc};
 use chrono::{DateTime, Utc};
 use sea_orm::ConnectionTrait;
 
+use super::list::NEWEST_FIRST;
 use crate::{
-    domain::title_terms::Terms, error::AppResult, services::visibility::push_public, sql::Sql, state::AppState,
+    domain::title_terms::Terms,
+    error::AppResult,
+    services::visibility::{push_next_due, push_public},
+    sql::Sql,
+    state::AppState,
 };
 
 /// How many of the latest public articles of a tag or category are ranked: bounds the work of
@@ -94,7 +99,17 @@ impl CandidateLists {
         if missing.is_empty() {
             return Ok(found);
         }
-        let (read, valid_until) = read_lists(state, &missing, now).await?;
+        // The next scheduled publication is shared with the response cache's memo; the
+        // statement reads it too only when the memo has no current answer.
+        let known = state.schedule.known(now, generation);
+        let (read, due) = read_lists(state, &missing, now, known.is_none()).await?;
+        let valid_until = match known {
+            Some(known) => known,
+            None => {
+                state.schedule.remember(generation, due);
+                due
+            }
+        };
         for (key, items) in missing.into_iter().zip(read) {
             let items: Arc<[Candidate]> = items.into();
             self.lists.insert(key, Arc::new(List { generation, valid_until, items: items.clone() }));
@@ -104,27 +119,25 @@ impl CandidateLists {
     }
 }
 
-/// Reads the lists of `keys` (in their order) and the next scheduled publication, in one
-/// statement: one newest-first arm per list, each walking an index and stopping after
-/// [`PER_LIST`] public articles.
 fn limit_of(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
+/// Reads the lists of `keys` (in their order) in one statement: one newest-first arm per list,
+/// each walking an index and stopping after [`PER_LIST`] public articles. With `due_too`, an arm
+/// more reads the next scheduled publication (`k` = -1).
 async fn read_lists(
     state: &AppState,
     keys: &[ListKey],
     now: DateTime<Utc>,
+    due_too: bool,
 ) -> AppResult<(Vec<Vec<Candidate>>, Option<DateTime<Utc>>)> {
     let mut sql = Sql::new(state.db().get_database_backend());
-    sql.push(
-        "SELECT * FROM (SELECT -1 AS k, 0 AS id, a.published_at, CAST(NULL AS TEXT) AS title_terms FROM articles a \
-         WHERE a.status IN ('published', 'scheduled') AND a.deleted_at IS NULL AND a.published_at > ",
-    )
-    .bind(now)
-    .push(" ORDER BY a.published_at LIMIT 1) scheduled");
     for (k, key) in keys.iter().enumerate() {
-        sql.push(" UNION ALL SELECT * FROM (SELECT ").push(&k.to_string());
+        if k > 0 {
+            sql.push(" UNION ALL ");
+        }
+        sql.push("SELECT * FROM (SELECT ").push(&k.to_string());
         sql.push(" AS k, a.id, a.published_at, a.title_terms FROM ");
         match key {
             ListKey::Tag(tag) => {
@@ -143,8 +156,14 @@ async fn read_lists(
             }
         }
         push_public(&mut sql, "a", now);
-        sql.push(" ORDER BY a.published_at DESC, a.id DESC LIMIT ").bind(limit_of(PER_LIST));
-        sql.push(") l").push(&k.to_string());
+        sql.push(NEWEST_FIRST).bind(limit_of(PER_LIST)).push(") l").push(&k.to_string());
+    }
+    if due_too {
+        sql.push(
+            " UNION ALL SELECT * FROM (SELECT -1 AS k, 0 AS id, a.published_at, CAST(NULL AS TEXT) AS title_terms",
+        );
+        push_next_due(&mut sql, now);
+        sql.push(") due");
     }
     let mut lists: Vec<Vec<Candidate>> = keys.iter().map(|_| Vec::new()).collect();
     let mut next_publication = None;

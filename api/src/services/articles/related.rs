@@ -159,17 +159,17 @@ fn rank<'a>(anchor: &Anchor, lists: &'a HashMap<ListKey, Arc<[Candidate]>>, limi
     ranked.into_iter().take(limit).map(|(_, _, id)| id).collect()
 }
 
-/// The summary documents of each subject's related news, best first: the subjects, then the
-/// candidate lists (from memory once read), then the winners' summaries.
-async fn ranked(
+/// Each subject's related news, best first: the subjects, then the candidate lists (from
+/// memory once read), then the winners' summaries.
+async fn related_for(
     state: &AppState,
     subject: Subject<'_>,
     limit: u64,
-    now: DateTime<Utc>,
-) -> AppResult<Vec<(i64, Vec<SummaryDoc>)>> {
+) -> AppResult<HashMap<i64, Vec<ArticleSummary>>> {
+    let now = Utc::now();
     let anchors = anchors(state, &subject, now).await?;
     if anchors.is_empty() {
-        return Ok(Vec::new());
+        return Ok(HashMap::new());
     }
     let mut keys = vec![ListKey::Latest];
     for anchor in &anchors {
@@ -180,17 +180,13 @@ async fn ranked(
     let limit = usize::try_from(limit).unwrap_or(usize::MAX);
     let chosen: Vec<(i64, Vec<i64>)> = anchors.iter().map(|anchor| (anchor.id, rank(anchor, &lists, limit))).collect();
     let docs = summaries(state, chosen.iter().flat_map(|(_, ids)| ids.iter().copied()), now).await?;
-    Ok(chosen.into_iter().map(|(id, ids)| (id, ids.iter().filter_map(|id| docs.get(id).cloned()).collect())).collect())
-}
-
-async fn related_for(
-    state: &AppState,
-    subject: Subject<'_>,
-    limit: u64,
-) -> AppResult<HashMap<i64, Vec<ArticleSummary>>> {
-    let lists = ranked(state, subject, limit, Utc::now()).await?;
     let presenter = &state.snapshot().presenter;
-    Ok(lists.into_iter().map(|(id, docs)| (id, docs.into_iter().map(|d| presenter.summary(d)).collect())).collect())
+    Ok(chosen
+        .into_iter()
+        .map(|(id, ids)| {
+            (id, ids.iter().filter_map(|id| docs.get(id).cloned()).map(|d| presenter.summary(d)).collect())
+        })
+        .collect())
 }
 
 /// Summary documents of the public articles among `ids`, in one statement.
