@@ -136,7 +136,7 @@ impl PageRequest {
 
 /// One page of a list.
 #[derive(Clone, Debug, Serialize, ToSchema)]
-pub struct Page<T: ToSchema> {
+pub struct Page<T> {
     pub data: Vec<T>,
     pub meta: PageMeta,
 }

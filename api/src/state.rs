@@ -13,7 +13,7 @@ use crate::{
     imaging::RenditionSet,
     metrics::Metrics,
     pagination::CursorKey,
-    services::articles::CandidateLists,
+    services::articles::{CandidateLists, SummaryMemo},
     services::site::{Snapshot, load_snapshot},
     services::visibility::Schedule,
     storage::Storage,
@@ -55,6 +55,8 @@ pub struct AppState {
     pub schedule: Schedule,
     /// The candidate lists of related news.
     pub candidates: CandidateLists,
+    /// Article summaries as lists show them.
+    pub summaries: SummaryMemo,
     pub metrics: Arc<Metrics>,
     pub media: Media,
     /// This API's public origin, e.g. `https://api.example.vn`.
@@ -87,6 +89,7 @@ impl AppState {
             cache: parts.cache,
             schedule: Schedule::default(),
             candidates: CandidateLists::default(),
+            summaries: SummaryMemo::default(),
             metrics: parts.metrics,
             media: parts.media,
             public_url: parts.public_url,
@@ -128,16 +131,19 @@ impl AppState {
     }
 
     /// Forgets everything derived from content after a write (here or, seen through the
-    /// content generation, in another process): cached responses, the next scheduled
-    /// publication, and the site and category snapshot.
+    /// content generation, in another process): cached responses and summaries, candidate
+    /// lists, the next scheduled publication, and the site and category snapshot.
     pub async fn content_changed(&self) -> anyhow::Result<()> {
-        // A new cache generation also invalidates the schedule memo.
+        // A new cache generation invalidates everything kept by generation.
         self.cache.clear();
         let fresh = Arc::new(load_snapshot(&self.db, &self.public_url, &self.media.renditions).await?);
         match self.snapshot.write() {
             Ok(mut guard) => *guard = fresh,
             Err(poisoned) => *poisoned.into_inner() = fresh,
         }
+        // Once more: what was presented meanwhile with the old snapshot (an old base URL or
+        // time zone) must not be kept as current.
+        self.cache.clear();
         Ok(())
     }
 }

@@ -9,9 +9,9 @@ use async_graphql::dataloader::{DataLoader, Loader};
 use crate::{
     error::AppError,
     pagination::Page,
-    services::articles::{self, ArticleFilter},
+    services::articles::{self, ArticleFilter, SharedSummary},
     state::AppState,
-    views::{ArticleDetail, ArticleSummary},
+    views::ArticleDetail,
 };
 
 /// Whole articles by id (body, SEO …) for list items whose query asks for them.
@@ -30,7 +30,7 @@ impl Loader<i64> for DetailLoader {
 pub struct FirstPageLoader(pub web::Data<AppState>);
 
 impl Loader<(ArticleFilter, u64)> for FirstPageLoader {
-    type Value = Page<ArticleSummary>;
+    type Value = Page<Arc<SharedSummary>>;
     type Error = Arc<AppError>;
 
     async fn load(
@@ -46,7 +46,7 @@ impl Loader<(ArticleFilter, u64)> for FirstPageLoader {
 pub struct RelatedLoader(pub web::Data<AppState>);
 
 impl Loader<(i64, u64)> for RelatedLoader {
-    type Value = Vec<ArticleSummary>;
+    type Value = Vec<Arc<SharedSummary>>;
     type Error = Arc<AppError>;
 
     async fn load(&self, keys: &[(i64, u64)]) -> Result<HashMap<(i64, u64), Self::Value>, Self::Error> {

@@ -14,6 +14,7 @@ use crate::{
     graphql::viewer,
     pagination::PageRequest,
     services::{
+        articles::SharedSummary,
         audit::{self, AuditEntry},
         authors,
         editorial::{
@@ -222,7 +223,7 @@ impl QueryRoot {
         let page = u64::try_from(page.unwrap_or(1)).ok().filter(|n| (1..=10_000).contains(n));
         let page = page.ok_or_else(|| gql(AppError::bad_param("page", "must be from 1 to 10000")))?;
         let list = reads::list(state(ctx)?, &actor, filter, first, page).await.map_err(gql)?;
-        Ok(list.data.into_iter().map(Article::from_summary).collect())
+        Ok(list.data.into_iter().map(|s| Article::from_summary(SharedSummary::new(s))).collect())
     }
 
     /// The revisions of an article, newest first. Needs an access token.

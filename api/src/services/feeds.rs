@@ -2,13 +2,16 @@
 //! tag or author. Built with the `rss` and `atom_syndication` crates from the same list the
 //! article API serves, so a feed never holds what the public may not see.
 
-use std::collections::{BTreeMap, HashMap};
+use std::{
+    collections::{BTreeMap, HashMap},
+    sync::Arc,
+};
 
 use chrono::{DateTime, Utc};
 use sea_orm::ConnectionTrait;
 
 use super::{
-    articles::{self, ArticleFilter},
+    articles::{self, ArticleFilter, SharedSummary},
     authors, changes, tags,
 };
 use crate::{
@@ -16,7 +19,6 @@ use crate::{
     pagination::PageRequest,
     sql::Sql,
     state::AppState,
-    views::ArticleSummary,
 };
 
 /// Articles per feed.
@@ -40,7 +42,7 @@ pub struct Feed {
 }
 
 pub struct FeedItem {
-    pub article: ArticleSummary,
+    pub article: Arc<SharedSummary>,
     pub updated_at: DateTime<Utc>,
 }
 
@@ -82,7 +84,7 @@ pub async fn feed(state: &AppState, filter: &ArticleFilter, self_url: String) ->
     })
 }
 
-async fn updated_times(state: &AppState, items: &[ArticleSummary]) -> AppResult<HashMap<i64, DateTime<Utc>>> {
+async fn updated_times(state: &AppState, items: &[Arc<SharedSummary>]) -> AppResult<HashMap<i64, DateTime<Utc>>> {
     if items.is_empty() {
         return Ok(HashMap::new());
     }

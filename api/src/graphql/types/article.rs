@@ -12,7 +12,7 @@ use crate::{
     graphql::errors::{gql, gql_shared},
     read_model::{Byline, Source},
     services::{
-        articles::{ArticleFilter, related_limit},
+        articles::{ArticleFilter, SharedSummary, related_limit},
         editorial::workflow::ArticleStatus,
     },
     views::{ArticleDetail, ArticleSummary, Image, Seo},
@@ -20,12 +20,12 @@ use crate::{
 
 /// A news article.
 pub struct Article {
-    summary: ArticleSummary,
+    summary: Arc<SharedSummary>,
     detail: Option<Arc<ArticleDetail>>,
 }
 
 impl Article {
-    pub fn from_summary(summary: ArticleSummary) -> Self {
+    pub fn from_summary(summary: Arc<SharedSummary>) -> Self {
         Article { summary, detail: None }
     }
 
@@ -45,7 +45,7 @@ impl Article {
             reading_minutes: detail.reading_minutes,
             editorial: None,
         };
-        Article { summary, detail: Some(Arc::new(detail)) }
+        Article { summary: SharedSummary::new(summary), detail: Some(Arc::new(detail)) }
     }
 
     fn editorial_status(&self) -> Option<(ArticleStatus, i32)> {

@@ -1,6 +1,8 @@
 //! Relay connections: `edges { cursor node }`, `nodes`, `pageInfo`, and `totalCount` computed
 //! only when asked.
 
+use std::sync::Arc;
+
 use actix_web::web;
 use async_graphql::{Context, Object, Result, SimpleObject};
 
@@ -10,12 +12,11 @@ use crate::{
     graphql::errors::{gql, gql_shared},
     pagination::{Page, PageRequest, Position},
     services::{
-        articles::{self, ArticleFilter},
+        articles::{self, ArticleFilter, SharedSummary},
         authors::{self, list_fingerprint_of_authors},
         tags::{self, list_fingerprint_of_tags},
     },
     state::AppState,
-    views::ArticleSummary,
 };
 
 /// Where a page sits in its list.
@@ -43,7 +44,7 @@ pub struct ArticleEdge {
 /// A page of articles, newest first. Cursors are signed only when a query asks for them.
 pub struct ArticleConnection {
     filter: ArticleFilter,
-    items: Vec<ArticleSummary>,
+    items: Vec<Arc<SharedSummary>>,
     has_next: bool,
     has_previous: bool,
 }
@@ -68,7 +69,7 @@ pub async fn article_connection(
     let limit = page_size(ctx, first)?;
     let after = after.filter(|a| !a.is_empty());
     let has_previous = after.is_some();
-    let page: Page<ArticleSummary> = match after {
+    let page: Page<Arc<SharedSummary>> = match after {
         None => loaders(ctx)?
             .first_page
             .load_one((filter.clone(), limit))
@@ -124,7 +125,7 @@ impl ArticleConnection {
     /// Where this page sits in the list.
     async fn page_info(&self, ctx: &Context<'_>) -> Result<PageInfo> {
         let state = state(ctx)?;
-        let cursor = |item: &ArticleSummary| articles::cursor_of(state, &self.filter, item);
+        let cursor = |item: &Arc<SharedSummary>| articles::cursor_of(state, &self.filter, item);
         Ok(PageInfo {
             has_next_page: self.has_next,
             has_previous_page: self.has_previous,

@@ -7,7 +7,7 @@ use crate::{
     graphql::errors::gql,
     pagination::PageRequest,
     services::{
-        articles::ArticleFilter,
+        articles::{ArticleFilter, SharedSummary},
         search::{self, MatchedIn},
     },
 };
@@ -72,7 +72,7 @@ pub async fn search_connection(
         .zip(start + 1..)
         .map(|(hit, seen)| SearchEdge {
             cursor: search::cursor_after(state, &query, &filter, seen),
-            node: Article::from_summary(hit.article),
+            node: Article::from_summary(SharedSummary::new(hit.article)),
             score: hit.score,
             matched_in: hit.matched_in,
             exact_accents: hit.exact_accents,

@@ -1,16 +1,18 @@
 //! Article lists: one page by cursor or number, totals, and many first pages at once.
 
-use std::collections::HashMap;
+use std::{collections::HashMap, sync::Arc};
 
 use chrono::{DateTime, Utc};
 use sea_orm::ConnectionTrait;
 
-use super::{ArticleFilter, doc};
+use super::{
+    ArticleFilter,
+    summaries::{self, SharedSummary},
+};
 use crate::{
     domain::slug::Slug,
     error::{AppError, AppResult},
     pagination::{Page, PageMeta, PageRequest, Position},
-    read_model::SummaryDoc,
     services::visibility::push_public,
     sql::Sql,
     state::AppState,
@@ -157,7 +159,7 @@ fn push_newest(
                 if i > 0 {
                     sql.push(" UNION ALL ");
                 }
-                sql.push("SELECT * FROM (SELECT a.id, a.published_at, a.summary_doc");
+                sql.push("SELECT * FROM (SELECT a.id, a.published_at");
                 push_from_where(sql, filter, Some(std::slice::from_ref(id)), bound, after);
                 sql.push(NEWEST_FIRST).bind(limit_value(take + offset)).push(") c").push(&i.to_string());
             }
@@ -187,17 +189,24 @@ pub fn cursor_of(state: &AppState, filter: &ArticleFilter, item: &ArticleSummary
     state.cursor_key.encode(filter.fingerprint(), Position::Time { t, i: item.id })
 }
 
-fn page_of(state: &AppState, filter: &ArticleFilter, mut docs: Vec<SummaryDoc>, limit: u64) -> Page<ArticleSummary> {
-    let has_more = docs.len() as u64 > limit;
-    docs.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
-    let presenter = &state.snapshot().presenter;
-    let data: Vec<ArticleSummary> = docs.into_iter().map(|d| presenter.summary(d)).collect();
+/// A page of the summaries of `ids` (newest first, one more than `limit` when the list goes
+/// on) from `found`.
+fn page_of(
+    state: &AppState,
+    filter: &ArticleFilter,
+    mut ids: Vec<i64>,
+    found: &HashMap<i64, Arc<SharedSummary>>,
+    limit: u64,
+) -> Page<Arc<SharedSummary>> {
+    let has_more = ids.len() as u64 > limit;
+    ids.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    let data: Vec<Arc<SharedSummary>> = ids.iter().filter_map(|id| found.get(id).cloned()).collect();
     let next_cursor = has_more.then(|| data.last()).flatten().map(|last| cursor_of(state, filter, last));
     Page { data, meta: PageMeta { limit, next_cursor, has_more, ..PageMeta::default() } }
 }
 
 /// Newest public articles first, filtered, one page at a time.
-pub async fn list(state: &AppState, filter: &ArticleFilter, page: &PageRequest) -> AppResult<Page<ArticleSummary>> {
+pub async fn list(state: &AppState, filter: &ArticleFilter, page: &PageRequest) -> AppResult<Page<Arc<SharedSummary>>> {
     let resolved = resolve_one(state, filter).await?;
     let now = Utc::now();
     let after = match &page.after {
@@ -212,10 +221,11 @@ pub async fn list(state: &AppState, filter: &ArticleFilter, page: &PageRequest) 
         None => None,
     };
     let mut sql = Sql::new(state.db().get_database_backend());
-    push_newest(&mut sql, "a.summary_doc", &resolved, now, after, page.limit + 1, page.offset());
+    push_newest(&mut sql, "a.id", &resolved, now, after, page.limit + 1, page.offset());
     let rows = state.db().query_all_raw(sql.build()).await?;
-    let docs = rows.iter().map(|r| doc::<SummaryDoc>(r, "summary_doc")).collect::<AppResult<Vec<_>>>()?;
-    let mut result = page_of(state, filter, docs, page.limit);
+    let ids = rows.iter().map(|r| r.try_get::<i64>("", "id")).collect::<Result<Vec<_>, _>>()?;
+    let found = summaries::by_ids(state, &ids).await?;
+    let mut result = page_of(state, filter, ids, &found, page.limit);
     if let Some(number) = page.page {
         let total = count_resolved(state, &resolved, now).await?;
         result.meta.page = Some(number);
@@ -242,8 +252,8 @@ pub async fn count(state: &AppState, filter: &ArticleFilter) -> AppResult<u64> {
 }
 
 /// The first page of several lists at once (a homepage asks for the latest articles of
-/// many sections): at most three statements, however many lists.
-pub async fn first_pages(state: &AppState, lists: &[(ArticleFilter, u64)]) -> AppResult<Vec<Page<ArticleSummary>>> {
+/// many sections): at most four statements, however many lists.
+pub async fn first_pages(state: &AppState, lists: &[(ArticleFilter, u64)]) -> AppResult<Vec<Page<Arc<SharedSummary>>>> {
     if lists.is_empty() {
         return Ok(Vec::new());
     }
@@ -256,24 +266,25 @@ pub async fn first_pages(state: &AppState, lists: &[(ArticleFilter, u64)]) -> Ap
             sql.push(" UNION ALL ");
         }
         sql.push("SELECT * FROM (");
-        push_newest(&mut sql, &format!("{k} AS k, a.summary_doc"), filter, now, None, limit + 1, 0);
+        push_newest(&mut sql, &format!("{k} AS k, a.id"), filter, now, None, limit + 1, 0);
         sql.push(") q").push(&k.to_string());
     }
     let rows = state.db().query_all_raw(sql.build()).await?;
-    let mut grouped: Vec<Vec<SummaryDoc>> = lists.iter().map(|_| Vec::new()).collect();
+    let mut grouped: Vec<Vec<i64>> = lists.iter().map(|_| Vec::new()).collect();
     for row in &rows {
         let k = usize::try_from(row.try_get::<i32>("", "k")?).unwrap_or(usize::MAX);
         if let Some(group) = grouped.get_mut(k) {
-            group.push(doc(row, "summary_doc")?);
+            group.push(row.try_get("", "id")?);
         }
     }
+    let found = summaries::by_ids(state, &grouped.concat()).await?;
     Ok(grouped
         .into_iter()
         .zip(lists)
-        .map(|(mut docs, (filter, limit))| {
+        .map(|(mut ids, (filter, limit))| {
             // UNION ALL keeps no order across arms; restore newest first within each list.
-            docs.sort_by_key(|d| std::cmp::Reverse((d.published_at, d.id)));
-            page_of(state, filter, docs, *limit)
+            ids.sort_by_key(|id| std::cmp::Reverse(found.get(id).map(|s| (s.published_at, s.id))));
+            page_of(state, filter, ids, &found, *limit)
         })
         .collect())
 }

@@ -5,11 +5,13 @@
 mod candidates;
 mod list;
 mod related;
+mod summaries;
 
 pub use candidates::CandidateLists;
 pub(crate) use list::{Resolved, push_conditions, resolve_one};
 pub use list::{count, cursor_of, first_pages, list};
 pub use related::{related, related_limit, related_many};
+pub use summaries::{SharedSummary, SummaryMemo};
 
 use std::collections::HashMap;
 

@@ -16,16 +16,14 @@ use sea_orm::ConnectionTrait;
 
 use super::{
     candidates::{Candidate, ListKey},
-    doc,
+    summaries::{self, SharedSummary},
 };
 use crate::{
     domain::{slug::Slug, title_terms::Terms},
     error::{AppError, AppResult},
-    read_model::SummaryDoc,
     services::visibility::push_public,
     sql::Sql,
     state::AppState,
-    views::ArticleSummary,
 };
 
 /// Related news never lists more than this.
@@ -165,7 +163,7 @@ async fn related_for(
     state: &AppState,
     subject: Subject<'_>,
     limit: u64,
-) -> AppResult<HashMap<i64, Vec<ArticleSummary>>> {
+) -> AppResult<HashMap<i64, Vec<Arc<SharedSummary>>>> {
     let now = Utc::now();
     let anchors = anchors(state, &subject, now).await?;
     if anchors.is_empty() {
@@ -179,42 +177,13 @@ async fn related_for(
     let lists = state.candidates.get(state, &keys, now).await?;
     let limit = usize::try_from(limit).unwrap_or(usize::MAX);
     let chosen: Vec<(i64, Vec<i64>)> = anchors.iter().map(|anchor| (anchor.id, rank(anchor, &lists, limit))).collect();
-    let docs = summaries(state, chosen.iter().flat_map(|(_, ids)| ids.iter().copied()), now).await?;
-    let presenter = &state.snapshot().presenter;
-    Ok(chosen
-        .into_iter()
-        .map(|(id, ids)| {
-            (id, ids.iter().filter_map(|id| docs.get(id).cloned()).map(|d| presenter.summary(d)).collect())
-        })
-        .collect())
-}
-
-/// Summary documents of the public articles among `ids`, in one statement.
-async fn summaries(
-    state: &AppState,
-    ids: impl Iterator<Item = i64>,
-    now: DateTime<Utc>,
-) -> AppResult<HashMap<i64, SummaryDoc>> {
-    let mut ids: Vec<i64> = ids.collect();
-    ids.sort_unstable();
-    ids.dedup();
-    if ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let mut sql = Sql::new(state.db().get_database_backend());
-    sql.push("SELECT a.id, a.summary_doc FROM articles a WHERE a.id IN ").bind_list(ids).push(" AND ");
-    push_public(&mut sql, "a", now);
-    state
-        .db()
-        .query_all_raw(sql.build())
-        .await?
-        .iter()
-        .map(|row| Ok((row.try_get::<i64>("", "id")?, doc(row, "summary_doc")?)))
-        .collect()
+    let winners: Vec<i64> = chosen.iter().flat_map(|(_, ids)| ids.iter().copied()).collect();
+    let found = summaries::public_by_ids(state, &winners, now).await?;
+    Ok(chosen.into_iter().map(|(id, ids)| (id, ids.iter().filter_map(|id| found.get(id).cloned()).collect())).collect())
 }
 
 /// Related news of the public article `slug`.
-pub async fn related(state: &AppState, slug: &str, limit: u64) -> AppResult<Vec<ArticleSummary>> {
+pub async fn related(state: &AppState, slug: &str, limit: u64) -> AppResult<Vec<Arc<SharedSummary>>> {
     let slug = Slug::parse(slug).ok_or(AppError::NotFound("article"))?;
     let mut found = related_for(state, Subject::Slug(slug.as_str()), limit).await?;
     found.drain().next().map(|(_, list)| list).ok_or(AppError::NotFound("article"))
@@ -222,7 +191,11 @@ pub async fn related(state: &AppState, slug: &str, limit: u64) -> AppResult<Vec<
 
 /// Related news of several public articles at once, in two statements (three when a candidate
 /// list has to be read).
-pub async fn related_many(state: &AppState, ids: &[i64], limit: u64) -> AppResult<HashMap<i64, Vec<ArticleSummary>>> {
+pub async fn related_many(
+    state: &AppState,
+    ids: &[i64],
+    limit: u64,
+) -> AppResult<HashMap<i64, Vec<Arc<SharedSummary>>>> {
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
