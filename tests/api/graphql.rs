@@ -1,6 +1,6 @@
 //! The GraphQL schema: same data and rules as REST, batched, limited.
 
-use bantin_e2e::{Options, anatomy_slug, hidden_demo_articles, spawn_app, spawn_app_with};
+use bantin_e2e::{Options, TestApp, anatomy_slug, hidden_demo_articles, spawn_app, spawn_app_with};
 use serde_json::{Value, json};
 
 const ARTICLE_PAGE: &str = r#"
@@ -121,6 +121,52 @@ async fn graphql_and_rest_list_the_same_articles_under_the_same_filters() {
         assert_eq!(rest, gql, "filter {filter}");
         assert_eq!(data["articles"]["totalCount"].as_u64(), Some(rest.len() as u64), "count for {filter}");
     }
+}
+
+/// A homepage asks for many first pages at once, answered by one statement: each must be what
+/// its list alone answers, whatever order the batch gathered them in.
+#[tokio::test]
+async fn a_batch_of_first_pages_matches_each_list_alone() {
+    let app = spawn_app_with(Options { cache: false, ..Options::default() }).await;
+    let query = r#"{ latest: articles(first: 7) { nodes { slug } }
+        categories { slug articles(first: 3) { nodes { slug } } children { slug articles(first: 2) { nodes { slug } } } }
+        tag(slug: "le-chan") { articles(first: 4) { nodes { slug } } }
+        author(slug: "dao-thi-lan") { articles(first: 5) { nodes { slug } } } }"#;
+    let slugs = |connection: &Value| -> Vec<Value> {
+        connection["nodes"].as_array().expect("nodes").iter().map(|a| a["slug"].clone()).collect()
+    };
+    for _ in 0..3 {
+        let data = app.graphql_data(query, json!({})).await;
+        assert_eq!(slugs(&data["latest"]), listed(&app, "/api/v1/articles?limit=7").await);
+        assert_eq!(slugs(&data["tag"]["articles"]), listed(&app, "/api/v1/articles?tag=le-chan&limit=4").await);
+        assert_eq!(
+            slugs(&data["author"]["articles"]),
+            listed(&app, "/api/v1/articles?author=dao-thi-lan&limit=5").await
+        );
+        let mut sections = 0;
+        for category in data["categories"].as_array().expect("categories") {
+            let slug = category["slug"].as_str().expect("slug");
+            assert_eq!(
+                slugs(&category["articles"]),
+                listed(&app, &format!("/api/v1/articles?category={slug}&limit=3")).await
+            );
+            for child in category["children"].as_array().expect("children") {
+                let slug = child["slug"].as_str().expect("slug");
+                assert_eq!(
+                    slugs(&child["articles"]),
+                    listed(&app, &format!("/api/v1/articles?category={slug}&limit=2")).await
+                );
+                sections += 1;
+            }
+            sections += 1;
+        }
+        assert!(sections >= 5, "{data}");
+    }
+}
+
+/// The slugs a REST list answers.
+async fn listed(app: &TestApp, path: &str) -> Vec<Value> {
+    app.get_json(path).await["data"].as_array().expect("data").iter().map(|a| a["slug"].clone()).collect()
 }
 
 #[tokio::test]

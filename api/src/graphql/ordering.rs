@@ -43,15 +43,17 @@ impl Order {
         match value {
             Value::List(items) => items.iter_mut().for_each(|item| self.apply(item)),
             Value::Object(map) => {
-                let mut ordered = IndexMap::with_capacity(map.len());
-                for (key, under) in &self.0 {
-                    if let Some((name, mut child)) = map.shift_remove_entry(key.as_str()) {
-                        under.apply(&mut child);
-                        ordered.insert(name, child);
+                // Fields that resolve at once finish in query order: most objects need no move.
+                let keys = self.0.iter().map(|(key, _)| key);
+                if !map.keys().zip(keys).all(|(have, want)| have == want) {
+                    let rank = |name: &Name| self.0.iter().position(|(key, _)| key == name).unwrap_or(usize::MAX);
+                    map.sort_by(|a, _, b, _| rank(a).cmp(&rank(b)));
+                }
+                for (key, under) in self.0.iter().filter(|(_, under)| !under.0.is_empty()) {
+                    if let Some(child) = map.get_mut(key.as_str()) {
+                        under.apply(child);
                     }
                 }
-                ordered.extend(map.drain(..));
-                *map = ordered;
             }
             _ => {}
         }

@@ -257,11 +257,16 @@ pub async fn first_pages(state: &AppState, lists: &[(ArticleFilter, u64)]) -> Ap
     if lists.is_empty() {
         return Ok(Vec::new());
     }
+    // A batch arrives in any order; in a fixed order the same lists make the same statement
+    // text, which PostgreSQL then parses and plans once instead of once per order.
+    let mut order: Vec<usize> = (0..lists.len()).collect();
+    order.sort_by_key(|&i| &lists[i]);
+    let lists: Vec<&(ArticleFilter, u64)> = order.iter().map(|&i| &lists[i]).collect();
     let filters: Vec<&ArticleFilter> = lists.iter().map(|(f, _)| f).collect();
     let resolved = resolve(state, &filters).await?;
     let now = Utc::now();
     let mut sql = Sql::new(state.db().get_database_backend());
-    for (k, (filter, (_, limit))) in resolved.iter().zip(lists).enumerate() {
+    for (k, (filter, (_, limit))) in resolved.iter().zip(&lists).enumerate() {
         if k > 0 {
             sql.push(" UNION ALL ");
         }
@@ -278,13 +283,16 @@ pub async fn first_pages(state: &AppState, lists: &[(ArticleFilter, u64)]) -> Ap
         }
     }
     let found = summaries::by_ids(state, &grouped.concat()).await?;
-    Ok(grouped
+    let mut pages: Vec<(usize, Page<Arc<SharedSummary>>)> = grouped
         .into_iter()
         .zip(lists)
-        .map(|(mut ids, (filter, limit))| {
+        .zip(order)
+        .map(|((mut ids, (filter, limit)), asked)| {
             // UNION ALL keeps no order across arms; restore newest first within each list.
             ids.sort_by_key(|id| std::cmp::Reverse(found.get(id).map(|s| (s.published_at, s.id))));
-            page_of(state, filter, ids, &found, *limit)
+            (asked, page_of(state, filter, ids, &found, *limit))
         })
-        .collect())
+        .collect();
+    pages.sort_unstable_by_key(|(asked, _)| *asked);
+    Ok(pages.into_iter().map(|(_, page)| page).collect())
 }

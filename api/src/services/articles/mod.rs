@@ -31,7 +31,7 @@ use crate::{
 };
 
 /// The filters of the article list, parsed.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ArticleFilter {
     pub category: Option<String>,
     pub tag: Option<String>,
