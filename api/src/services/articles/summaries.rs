@@ -27,7 +27,7 @@ use crate::{
     views::{ArticleSummary, Presenter},
 };
 
-/// Memory for summaries: about 10,000 of them, far more than the lists readers open between
+/// Memory for summaries: about 6,000 of them, far more than the lists readers open between
 /// two edits.
 const KEPT_BYTES: u64 = 32 * 1024 * 1024;
 
@@ -112,8 +112,9 @@ impl SummaryMemo {
         let doc: SummaryDoc = parse_doc(json)?;
         let id = doc.id;
         let summary = SharedSummary::new(presenter.summary(doc));
-        // The view and its JSON each take about as much as the stored text.
-        let weight = u32::try_from(json.len().saturating_mul(3)).unwrap_or(u32::MAX);
+        // The view and its JSON (with every rendition's URL) together take about four times
+        // the stored text.
+        let weight = u32::try_from(json.len().saturating_mul(4)).unwrap_or(u32::MAX);
         self.kept.insert(id, Kept { generation, weight, summary: summary.clone() });
         Ok(summary)
     }
