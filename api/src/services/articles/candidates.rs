@@ -10,7 +10,7 @@ use std::{collections::HashMap, sync::Arc};
 use chrono::{DateTime, Utc};
 use sea_orm::ConnectionTrait;
 
-use super::list::NEWEST_FIRST;
+use super::list::{NEWEST_FIRST, limit_value};
 use crate::{
     domain::title_terms::Terms,
     error::AppResult,
@@ -119,10 +119,6 @@ impl CandidateLists {
     }
 }
 
-fn limit_of(n: u64) -> i64 {
-    i64::try_from(n).unwrap_or(i64::MAX)
-}
-
 /// Reads the lists of `keys` (in their order) in one statement: one newest-first arm per list,
 /// each walking an index and stopping after [`PER_LIST`] public articles. With `due_too`, an arm
 /// more reads the next scheduled publication (`k` = -1).
@@ -145,7 +141,7 @@ async fn read_lists(
                 // a walk of every public article checking each for the tag, which a rare tag
                 // would take to the end of the archive.
                 sql.push("(SELECT t.article_id FROM article_tags t WHERE t.tag_id = ").bind(*tag);
-                sql.push(" ORDER BY t.article_id DESC LIMIT ").bind(limit_of(LOOKED_AT_PER_TAG));
+                sql.push(" ORDER BY t.article_id DESC LIMIT ").bind(limit_value(LOOKED_AT_PER_TAG));
                 sql.push(") t JOIN articles a ON a.id = t.article_id WHERE ");
             }
             ListKey::Category(category) => {
@@ -156,7 +152,7 @@ async fn read_lists(
             }
         }
         push_public(&mut sql, "a", now);
-        sql.push(NEWEST_FIRST).bind(limit_of(PER_LIST)).push(") l").push(&k.to_string());
+        sql.push(NEWEST_FIRST).bind(limit_value(PER_LIST)).push(") l").push(&k.to_string());
     }
     if due_too {
         sql.push(

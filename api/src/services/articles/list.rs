@@ -179,7 +179,8 @@ fn push_newest(
 /// Newest first, then a `LIMIT` to bind.
 pub(super) const NEWEST_FIRST: &str = " ORDER BY a.published_at DESC, a.id DESC LIMIT ";
 
-fn limit_value(n: u64) -> i64 {
+/// A row count as SQL binds it.
+pub(super) fn limit_value(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 

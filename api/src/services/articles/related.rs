@@ -96,23 +96,21 @@ async fn anchors(state: &AppState, subject: &Subject<'_>, now: DateTime<Utc>) ->
     let mut anchors: Vec<Anchor> = Vec::new();
     for row in state.db().query_all_raw(sql.build()).await? {
         let id: i64 = row.try_get("", "id")?;
-        let anchor = match anchors.last_mut() {
-            Some(last) if last.id == id => last,
-            _ => {
-                anchors.push(Anchor {
-                    id,
-                    terms: Terms::parse(&row.try_get::<Option<String>>("", "title_terms")?.unwrap_or_default()),
-                    category_id: row.try_get("", "category_id")?,
-                    tag_ids: Vec::new(),
-                    pins: Vec::new(),
-                });
-                anchors.last_mut().ok_or(AppError::NotFound("article"))?
-            }
-        };
+        if anchors.last().is_none_or(|last| last.id != id) {
+            anchors.push(Anchor {
+                id,
+                terms: Terms::parse(&row.try_get::<Option<String>>("", "title_terms")?.unwrap_or_default()),
+                category_id: row.try_get("", "category_id")?,
+                tag_ids: Vec::new(),
+                pins: Vec::new(),
+            });
+        }
         let other: Option<i64> = row.try_get("", "other")?;
-        match row.try_get::<i32>("", "kind")? {
-            0 => anchor.tag_ids.extend(other),
-            _ => anchor.pins.extend(other),
+        if let Some(anchor) = anchors.last_mut() {
+            match row.try_get::<i32>("", "kind")? {
+                0 => anchor.tag_ids.extend(other),
+                _ => anchor.pins.extend(other),
+            }
         }
     }
     Ok(anchors)

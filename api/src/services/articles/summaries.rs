@@ -14,7 +14,7 @@ use std::{
 
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, QueryResult};
-use serde::{Serialize, Serializer};
+use serde::{Serialize, Serializer, ser::Error as _};
 use serde_json::value::RawValue;
 
 use super::parse_doc;
@@ -57,10 +57,8 @@ impl Serialize for SharedSummary {
         if let Some(json) = self.json.get() {
             return json.serialize(serializer);
         }
-        match serde_json::value::to_raw_value(&self.view) {
-            Ok(json) => self.json.get_or_init(|| json).serialize(serializer),
-            Err(_) => self.view.serialize(serializer),
-        }
+        let json = serde_json::value::to_raw_value(&self.view).map_err(S::Error::custom)?;
+        self.json.get_or_init(|| json).serialize(serializer)
     }
 }
 
@@ -107,16 +105,25 @@ impl SummaryMemo {
         (found, missing)
     }
 
-    /// Presents a summary document read in `generation` and keeps it.
-    fn keep(&self, presenter: &Presenter, generation: u64, json: &str) -> AppResult<Arc<SharedSummary>> {
-        let doc: SummaryDoc = parse_doc(json)?;
+    /// Presents the summary document of `row` (column `summary_doc`), read in `generation`,
+    /// keeps it and adds it to `found`.
+    fn keep(
+        &self,
+        presenter: &Presenter,
+        generation: u64,
+        row: &QueryResult,
+        found: &mut HashMap<i64, Arc<SharedSummary>>,
+    ) -> AppResult<()> {
+        let json: String = row.try_get("", "summary_doc")?;
+        let doc: SummaryDoc = parse_doc(&json)?;
         let id = doc.id;
         let summary = SharedSummary::new(presenter.summary(doc));
         // The view and its JSON (with every rendition's URL) together take about four times
         // the stored text.
         let weight = u32::try_from(json.len().saturating_mul(4)).unwrap_or(u32::MAX);
         self.kept.insert(id, Kept { generation, weight, summary: summary.clone() });
-        Ok(summary)
+        found.insert(id, summary);
+        Ok(())
     }
 }
 
@@ -130,7 +137,7 @@ pub async fn by_ids(state: &AppState, ids: &[i64]) -> AppResult<HashMap<i64, Arc
         sql.push("SELECT a.id, a.summary_doc FROM articles a WHERE a.id IN ").bind_list(missing);
         let snapshot = state.snapshot();
         for row in state.db().query_all_raw(sql.build()).await? {
-            add_read(state, &snapshot.presenter, generation, &row, &mut found)?;
+            state.summaries.keep(&snapshot.presenter, generation, &row, &mut found)?;
         }
     }
     Ok(found)
@@ -143,11 +150,11 @@ pub async fn public_by_ids(
     ids: &[i64],
     now: DateTime<Utc>,
 ) -> AppResult<HashMap<i64, Arc<SharedSummary>>> {
-    let generation = state.cache.generation();
-    let (kept, missing) = state.summaries.split(ids, generation);
-    if kept.is_empty() && missing.is_empty() {
+    if ids.is_empty() {
         return Ok(HashMap::new());
     }
+    let generation = state.cache.generation();
+    let (kept, missing) = state.summaries.split(ids, generation);
     let mut sql = Sql::new(state.db().get_database_backend());
     sql.push("SELECT a.id");
     if !missing.is_empty() {
@@ -165,21 +172,8 @@ pub async fn public_by_ids(
             Some(summary) => {
                 found.insert(id, summary.clone());
             }
-            None => add_read(state, &snapshot.presenter, generation, &row, &mut found)?,
+            None => state.summaries.keep(&snapshot.presenter, generation, &row, &mut found)?,
         }
     }
     Ok(found)
-}
-
-fn add_read(
-    state: &AppState,
-    presenter: &Presenter,
-    generation: u64,
-    row: &QueryResult,
-    found: &mut HashMap<i64, Arc<SharedSummary>>,
-) -> AppResult<()> {
-    let json: String = row.try_get("", "summary_doc")?;
-    let summary = state.summaries.keep(presenter, generation, &json)?;
-    found.insert(summary.id, summary);
-    Ok(())
 }
