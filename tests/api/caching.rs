@@ -91,16 +91,7 @@ async fn lists_show_edits_and_site_changes_at_once() {
     for path in &lists {
         app.get_json(path).await;
     }
-    let current = app.send("GET", &path, Some(&editor.token), None, &[]).await;
-    let edited = app
-        .send(
-            "PATCH",
-            &path,
-            Some(&editor.token),
-            Some(json!({ "title": "Tiêu đề mới sau khi sửa" })),
-            &[("if-match", current.header("etag").expect("etag"))],
-        )
-        .await;
+    let edited = app.edit_article(&editor.token, &path, json!({ "title": "Tiêu đề mới sau khi sửa" })).await;
     assert_eq!(edited.status, 200, "{}", edited.body);
     let titled =
         |list: &Value| list["data"].as_array().expect("data").iter().find(|a| a["slug"] == slug.as_str()).cloned();

@@ -21,18 +21,6 @@ async fn publish(app: &TestApp, editor: &Account, fields: Value, at: &str) -> (i
     (id, created["slug"].as_str().expect("slug").to_owned())
 }
 
-async fn edit(app: &TestApp, editor: &Account, id: i64, patch: Value) -> bantin_e2e::Reply {
-    let current = app.send("GET", &format!("/api/v1/articles/{id}"), Some(&editor.token), None, &[]).await;
-    app.send(
-        "PATCH",
-        &format!("/api/v1/articles/{id}"),
-        Some(&editor.token),
-        Some(patch),
-        &[("if-match", current.header("etag").expect("etag"))],
-    )
-    .await
-}
-
 /// Creates the tag `name`; returns what an article of the demo category with that tag and a
 /// given title is created with.
 async fn tagged_articles(app: &TestApp, name: &str) -> impl Fn(&str) -> Value {
@@ -60,7 +48,8 @@ async fn pinned_articles_come_first_in_order_and_only_while_public() {
     let (b, b_slug) = publish(&app, &editor, fields("Bài cũ thứ nhất"), "2019-01-01T08:00:00+07:00").await;
     let (c, c_slug) = publish(&app, &editor, fields("Bài cũ thứ hai"), "2019-02-01T08:00:00+07:00").await;
 
-    let reply = edit(&app, &editor, a, json!({ "related_ids": [c, b] })).await;
+    let reply =
+        app.edit_article(&editor.token, &format!("/api/v1/articles/{a}"), json!({ "related_ids": [c, b] })).await;
     assert_eq!(reply.status, 200, "{}", reply.body);
     assert_eq!(reply.json()["editorial"]["content"]["related_ids"], json!([c, b]));
     let list = related(&app, &a_slug).await;
@@ -112,7 +101,7 @@ async fn pins_are_validated_by_field() {
         (json!({ "related_ids": [1, "x"] }), "related_ids[1]"),
         (json!({ "related_ids": (1..=21).collect::<Vec<i64>>() }), "related_ids"),
     ] {
-        let reply = edit(&app, &editor, a, patch.clone()).await;
+        let reply = app.edit_article(&editor.token, &format!("/api/v1/articles/{a}"), patch.clone()).await;
         assert_eq!(reply.status, 422, "{patch}: {}", reply.body);
         let problem = reply.json();
         let fields: Vec<&str> =

@@ -146,16 +146,8 @@ async fn every_write_is_visible_at_once_through_the_cache() {
     let first = app.get(&format!("/api/v1/articles/{slug}")).await;
     let again = app.get(&format!("/api/v1/articles/{slug}")).await;
     assert_eq!(first.header("etag"), again.header("etag"));
-    let current = app.send("GET", &format!("/api/v1/articles/{id}"), Some(&editor.token), None, &[]).await;
-    let edited = app
-        .send(
-            "PATCH",
-            &format!("/api/v1/articles/{id}"),
-            Some(&editor.token),
-            Some(json!({ "summary": "Tóm tắt mới" })),
-            &[("if-match", current.header("etag").expect("etag"))],
-        )
-        .await;
+    let edited =
+        app.edit_article(&editor.token, &format!("/api/v1/articles/{id}"), json!({ "summary": "Tóm tắt mới" })).await;
     assert_eq!(edited.status, 200);
     let fresh = app.get(&format!("/api/v1/articles/{slug}")).await;
     assert_ne!(fresh.header("etag"), first.header("etag"));
@@ -320,16 +312,7 @@ async fn another_process_on_the_same_database_sees_a_write_within_a_second() {
     let path = format!("/api/v1/articles/{slug}");
     let cached = reader.get(&path).await;
     assert_eq!(reader.get(&path).await.header("etag"), cached.header("etag"), "the reader serves it from its cache");
-    let current = writer.send("GET", &path, Some(&editor.token), None, &[]).await;
-    let edited = writer
-        .send(
-            "PATCH",
-            &path,
-            Some(&editor.token),
-            Some(json!({ "summary": "Sửa ở tiến trình khác" })),
-            &[("if-match", current.header("etag").expect("etag"))],
-        )
-        .await;
+    let edited = writer.edit_article(&editor.token, &path, json!({ "summary": "Sửa ở tiến trình khác" })).await;
     assert_eq!(edited.status, 200, "{}", edited.body);
     tokio::time::sleep(Duration::from_millis(1_500)).await;
     let seen = reader.get(&path).await;

@@ -365,6 +365,14 @@ impl TestApp {
         Reply::read(request).await
     }
 
+    /// PATCHes the article at `path` (`/api/v1/articles/{slug or id}`) with `patch`, sending
+    /// the ETag of its current version as `If-Match`, as an editor's client does.
+    pub async fn edit_article(&self, token: &str, path: &str, patch: Value) -> Reply {
+        let current = self.send("GET", path, Some(token), None, &[]).await;
+        let etag = current.header("etag").expect("an ETag on the article");
+        self.send("PATCH", path, Some(token), Some(patch), &[("if-match", etag)]).await
+    }
+
     /// POSTs a GraphQL operation with a bearer token.
     pub async fn graphql_as(&self, token: Option<&str>, query: &str, variables: Value) -> Reply {
         let mut request = self
