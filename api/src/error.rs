@@ -56,13 +56,13 @@ pub enum AppError {
     /// inconsistent (an unknown category, a date range that ends before it starts).
     #[error("{detail}")]
     Unprocessable { code: &'static str, detail: String, errors: Vec<FieldError> },
-    /// 503: a dependency (the database) is down.
     /// 413: an upload over the configured limit; nothing was stored.
     #[error("the upload is larger than the limit of {limit} bytes")]
     PayloadTooLarge { limit: u64 },
     /// 415: a file whose bytes are not an accepted type; nothing was stored.
     #[error("{0}")]
     UnsupportedMedia(String),
+    /// 503: a dependency (the database) is down or dropped the connection; worth retrying.
     #[error("service unavailable")]
     Unavailable(#[source] anyhow::Error),
     /// 500: a bug or an unexpected failure; details go to the log only.
@@ -144,7 +144,33 @@ impl AppError {
 
 impl From<sea_orm::DbErr> for AppError {
     fn from(err: sea_orm::DbErr) -> Self {
-        AppError::Internal(anyhow::Error::new(err).context("database query failed"))
+        if lost_connection(&err) {
+            AppError::Unavailable(anyhow::Error::new(err).context("the database could not be reached"))
+        } else {
+            AppError::Internal(anyhow::Error::new(err).context("database query failed"))
+        }
+    }
+}
+
+/// Whether a database error says the connection failed rather than the statement: a restart,
+/// a failover or an administrator closed it, or none could be had in time. Pooled connections
+/// are not checked before each use (see [`crate::db`]), so a request can meet one the server
+/// closed; it gets a 503 to retry, and the pool replaces the connection.
+fn lost_connection(err: &sea_orm::DbErr) -> bool {
+    use sea_orm::{DbErr, RuntimeErr, sqlx::Error};
+    let sqlx_error = match err {
+        DbErr::ConnectionAcquire(_) => return true,
+        DbErr::Conn(RuntimeErr::SqlxError(e))
+        | DbErr::Exec(RuntimeErr::SqlxError(e))
+        | DbErr::Query(RuntimeErr::SqlxError(e)) => e,
+        _ => return false,
+    };
+    match &**sqlx_error {
+        Error::Io(_) | Error::PoolTimedOut | Error::PoolClosed | Error::WorkerCrashed => true,
+        // SQLSTATE class 08 is "connection exception", 57P "operator intervention" (shutdown,
+        // crash recovery, a terminated backend).
+        Error::Database(e) => e.code().is_some_and(|code| code.starts_with("08") || code.starts_with("57P")),
+        _ => false,
     }
 }
 
@@ -233,6 +259,9 @@ impl ResponseError for AppError {
             }
             AppError::TooManyRequests { retry_after } => {
                 response.insert_header((header::RETRY_AFTER, retry_after.to_string()));
+            }
+            AppError::Unavailable(_) => {
+                response.insert_header((header::RETRY_AFTER, "1"));
             }
             _ => {}
         }

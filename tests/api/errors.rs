@@ -1,4 +1,5 @@
-use bantin_e2e::{anatomy_slug, spawn_app};
+use bantin_e2e::{Options, anatomy_slug, spawn_app, spawn_app_with};
+use sea_orm::ConnectionTrait;
 
 #[tokio::test]
 async fn bad_parameters_get_problem_json_naming_the_parameter() {
@@ -97,4 +98,36 @@ async fn head_answers_like_get_without_a_body() {
     assert_eq!(reply.status, 200);
     assert!(reply.header("etag").is_some());
     assert!(reply.body.is_empty());
+}
+
+/// Connections the database closed (a restart, a failover, an administrator) answer 503 with
+/// `Retry-After` while the pool replaces them, never a 500, and reads work again at once.
+#[tokio::test]
+async fn connections_the_database_closed_answer_503_until_replaced() {
+    let app = spawn_app_with(Options { cache: false, ..Options::default() }).await;
+    if !app.database_url.starts_with("postgres") {
+        return;
+    }
+    let path = format!("/api/v1/articles/{}", anatomy_slug());
+    for _ in 0..40 {
+        assert_eq!(app.get(&path).await.status, 200, "before the connections are closed");
+    }
+    let db = sea_orm::Database::connect(&app.database_url).await.expect("database");
+    db.execute_unprepared(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+         WHERE datname = current_database() AND pid <> pg_backend_pid()",
+    )
+    .await
+    .expect("the server's connections closed");
+    let mut statuses = Vec::new();
+    for _ in 0..120 {
+        let reply = app.get(&path).await;
+        if reply.status == 503 {
+            assert_eq!(reply.header("retry-after"), Some("1"));
+            assert_eq!(reply.json()["code"], "unavailable", "{}", reply.body);
+        }
+        statuses.push(reply.status);
+    }
+    assert!(statuses.iter().all(|s| [200, 503].contains(s)), "{statuses:?}");
+    assert!(statuses[statuses.len() - 40..].iter().all(|s| *s == 200), "the pool did not recover: {statuses:?}");
 }
