@@ -13,7 +13,7 @@ use crate::{
     imaging::RenditionSet,
     metrics::Metrics,
     pagination::CursorKey,
-    services::articles::{CandidateLists, SummaryMemo},
+    services::articles::{CandidateLists, PageMemo, SummaryMemo},
     services::site::{Snapshot, load_snapshot},
     services::visibility::Schedule,
     storage::Storage,
@@ -57,6 +57,8 @@ pub struct AppState {
     pub candidates: CandidateLists,
     /// Article summaries as lists show them.
     pub summaries: SummaryMemo,
+    /// Whole article pages.
+    pub pages: PageMemo,
     pub metrics: Arc<Metrics>,
     pub media: Media,
     /// This API's public origin, e.g. `https://api.example.vn`.
@@ -90,6 +92,7 @@ impl AppState {
             schedule: Schedule::default(),
             candidates: CandidateLists::default(),
             summaries: SummaryMemo::default(),
+            pages: PageMemo::default(),
             metrics: parts.metrics,
             media: parts.media,
             public_url: parts.public_url,
@@ -131,7 +134,7 @@ impl AppState {
     }
 
     /// Forgets everything derived from content after a write (here or, seen through the
-    /// content generation, in another process): cached responses and summaries, candidate
+    /// content generation, in another process): cached responses, summaries and pages, candidate
     /// lists, the next scheduled publication, and the site and category snapshot.
     pub async fn content_changed(&self) -> anyhow::Result<()> {
         // A new cache generation invalidates everything kept by generation.

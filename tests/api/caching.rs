@@ -76,21 +76,27 @@ async fn sql_statements_per_list_do_not_grow_with_the_page_size() {
     assert!(app.metric("bantin_db_statements_total").await - before <= 1, "the article page is one statement");
 }
 
-/// Summaries come from memory only within the content generation they were read in: an edit,
-/// a publication or a change of the site's base URL shows in the next list, with no response
-/// cache in between.
+/// Summaries and article pages come from memory only within the content generation they were
+/// read in: an edit, a renamed author or a change of the site's base URL shows in the next
+/// list and page, on both surfaces, with no response cache in between.
 #[tokio::test]
-async fn lists_show_edits_and_site_changes_at_once() {
+async fn lists_and_pages_show_edits_and_site_changes_at_once() {
     let app = spawn_app_with(Options { cache: false, ..Options::default() }).await;
     let editor = app.account("editor").await;
     let admin = app.account("admin").await;
     let slug = anatomy_slug();
     let path = format!("/api/v1/articles/{slug}");
-    let category = app.get_json(&path).await["breadcrumb"][0]["slug"].as_str().expect("section").to_owned();
+    let page = app.get_json(&path).await;
+    let category = page["breadcrumb"][0]["slug"].as_str().expect("section").to_owned();
+    let author = page["authors"][0]["slug"].as_str().expect("author").to_owned();
     let lists = ["/api/v1/articles?limit=100".to_owned(), format!("/api/v1/articles?category={category}&limit=50")];
     for path in &lists {
         app.get_json(path).await;
     }
+    let page_query = "query($slug: String!) { article(slug: $slug) { title url authors { name } } }";
+    let graphql_page = || async { app.graphql_data(page_query, json!({ "slug": slug })).await["article"].clone() };
+    graphql_page().await;
+
     let edited = app.edit_article(&editor.token, &path, json!({ "title": "Tiêu đề mới sau khi sửa" })).await;
     assert_eq!(edited.status, 200, "{}", edited.body);
     let titled =
@@ -99,6 +105,8 @@ async fn lists_show_edits_and_site_changes_at_once() {
         let shown = titled(&app.get_json(path).await).unwrap_or_else(|| panic!("{slug} in {path}"));
         assert_eq!(shown["title"], "Tiêu đề mới sau khi sửa", "{path}");
     }
+    assert_eq!(app.get_json(&path).await["title"], "Tiêu đề mới sau khi sửa");
+    assert_eq!(graphql_page().await["title"], "Tiêu đề mới sau khi sửa");
     let homepage = app.graphql_data("{ articles(first: 100) { nodes { slug title } } }", json!({})).await;
     assert!(
         homepage["articles"]["nodes"]
@@ -109,6 +117,19 @@ async fn lists_show_edits_and_site_changes_at_once() {
         "{homepage}"
     );
 
+    let renamed = app
+        .send(
+            "PATCH",
+            &format!("/api/v1/authors/{author}"),
+            Some(&admin.token),
+            Some(json!({ "name": "Bút danh mới" })),
+            &[],
+        )
+        .await;
+    assert_eq!(renamed.status, 200, "{}", renamed.body);
+    assert_eq!(app.get_json(&path).await["authors"][0]["name"], "Bút danh mới", "the version did not change");
+    assert_eq!(graphql_page().await["authors"][0]["name"], "Bút danh mới");
+
     let site = app
         .send("PATCH", "/api/v1/site", Some(&admin.token), Some(json!({ "base_url": "https://tin.example.vn" })), &[])
         .await;
@@ -118,6 +139,9 @@ async fn lists_show_edits_and_site_changes_at_once() {
             let url = article["url"].as_str().expect("url");
             assert!(url.starts_with("https://tin.example.vn/tin-tuc/"), "{path}: {url}");
         }
+    }
+    for url in [app.get_json(&path).await["url"].clone(), graphql_page().await["url"].clone()] {
+        assert!(url.as_str().expect("url").starts_with("https://tin.example.vn/tin-tuc/"), "{url}");
     }
 }
 

@@ -298,24 +298,32 @@ async fn inline_html_is_sanitised_on_the_way_in() {
     assert_eq!(created["summary"], "<script>x</script>", "plain-text fields are kept as text; clients escape them");
 }
 
+/// With the response cache, and without it (article pages are still kept in memory).
 #[tokio::test]
 async fn another_process_on_the_same_database_sees_a_write_within_a_second() {
-    let writer = spawn_app_with(Options { cache: true, ..Options::default() }).await;
-    let reader = spawn_app_with(Options {
-        cache: true,
-        reuse: Some((writer.data_dir.clone(), writer.database_url.clone())),
-        ..Options::default()
-    })
-    .await;
-    let editor = writer.account("editor").await;
-    let slug = bantin_e2e::anatomy_slug();
-    let path = format!("/api/v1/articles/{slug}");
-    let cached = reader.get(&path).await;
-    assert_eq!(reader.get(&path).await.header("etag"), cached.header("etag"), "the reader serves it from its cache");
-    let edited = writer.edit_article(&editor.token, &path, json!({ "summary": "Sửa ở tiến trình khác" })).await;
-    assert_eq!(edited.status, 200, "{}", edited.body);
-    tokio::time::sleep(Duration::from_millis(1_500)).await;
-    let seen = reader.get(&path).await;
-    assert_eq!(seen.json()["summary"], "Sửa ở tiến trình khác", "the reader dropped its cached copy");
-    assert_ne!(seen.header("etag"), cached.header("etag"));
+    for cache in [true, false] {
+        let writer = spawn_app_with(Options { cache, ..Options::default() }).await;
+        let reader = spawn_app_with(Options {
+            cache,
+            reuse: Some((writer.data_dir.clone(), writer.database_url.clone())),
+            ..Options::default()
+        })
+        .await;
+        let editor = writer.account("editor").await;
+        let slug = bantin_e2e::anatomy_slug();
+        let path = format!("/api/v1/articles/{slug}");
+        let cached = reader.get(&path).await;
+        assert_eq!(reader.get(&path).await.header("etag"), cached.header("etag"), "the reader keeps it");
+        let edited = writer.edit_article(&editor.token, &path, json!({ "summary": "Sửa ở tiến trình khác" })).await;
+        assert_eq!(edited.status, 200, "{}", edited.body);
+        tokio::time::sleep(Duration::from_millis(1_500)).await;
+        let seen = reader.get(&path).await;
+        assert_eq!(seen.json()["summary"], "Sửa ở tiến trình khác", "cache {cache}: the reader dropped its copy");
+        assert_ne!(seen.header("etag"), cached.header("etag"));
+        let version = edited.header("etag").expect("the edit's ETag");
+        let trashed = writer.send("DELETE", &path, Some(&editor.token), None, &[("if-match", version)]).await;
+        assert!(trashed.status < 300, "{}", trashed.body);
+        tokio::time::sleep(Duration::from_millis(1_500)).await;
+        assert_eq!(reader.get(&path).await.status, 404, "cache {cache}: a trashed article is gone");
+    }
 }

@@ -9,19 +9,18 @@ use async_graphql::dataloader::{DataLoader, Loader};
 use crate::{
     error::AppError,
     pagination::Page,
-    services::articles::{self, ArticleFilter, SharedSummary},
+    services::articles::{self, ArticleFilter, SharedDetail, SharedSummary},
     state::AppState,
-    views::ArticleDetail,
 };
 
 /// Whole articles by id (body, SEO …) for list items whose query asks for them.
 pub struct DetailLoader(pub web::Data<AppState>);
 
 impl Loader<i64> for DetailLoader {
-    type Value = ArticleDetail;
+    type Value = Arc<SharedDetail>;
     type Error = Arc<AppError>;
 
-    async fn load(&self, ids: &[i64]) -> Result<HashMap<i64, ArticleDetail>, Self::Error> {
+    async fn load(&self, ids: &[i64]) -> Result<HashMap<i64, Arc<SharedDetail>>, Self::Error> {
         articles::details_by_ids(&self.0, ids).await.map_err(Arc::new)
     }
 }

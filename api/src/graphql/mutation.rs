@@ -13,6 +13,7 @@ use super::{
 use crate::{
     error::AppError,
     services::{
+        articles::SharedDetail,
         editorial::{
             articles, reads, revisions,
             taxonomy::{self, SiteInput, Term, TermInput, TermRecord},
@@ -157,7 +158,7 @@ fn article_id(id: &ID) -> Result<i64> {
 /// The article as the newsroom sees it after a write.
 async fn staff_article(ctx: &Context<'_>, actor: &Actor, id: i64) -> Result<Article> {
     let detail = reads::staff_article(state(ctx)?, actor, &id.to_string()).await.map_err(gql)?;
-    Ok(Article::from_detail(detail))
+    Ok(Article::from_detail(SharedDetail::new(detail)))
 }
 
 pub struct MutationRoot;

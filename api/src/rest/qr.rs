@@ -54,7 +54,7 @@ async fn answer(
 }
 
 async fn article_url(state: &AppState, key: &str) -> AppResult<String> {
-    Ok(articles::get_following(state, key).await?.url)
+    Ok(articles::get_following(state, key).await?.url.clone())
 }
 
 async fn social_url(state: &AppState, platform: &str) -> AppResult<String> {

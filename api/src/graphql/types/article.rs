@@ -12,16 +12,16 @@ use crate::{
     graphql::errors::{gql, gql_shared},
     read_model::{Byline, Source},
     services::{
-        articles::{ArticleFilter, SharedSummary, related_limit},
+        articles::{ArticleFilter, SharedDetail, SharedSummary, related_limit},
         editorial::workflow::ArticleStatus,
     },
-    views::{ArticleDetail, ArticleSummary, Image, Seo},
+    views::{ArticleSummary, Image, Seo},
 };
 
 /// A news article.
 pub struct Article {
     summary: Arc<SharedSummary>,
-    detail: Option<Arc<ArticleDetail>>,
+    detail: Option<Arc<SharedDetail>>,
 }
 
 impl Article {
@@ -29,7 +29,7 @@ impl Article {
         Article { summary, detail: None }
     }
 
-    pub fn from_detail(detail: ArticleDetail) -> Self {
+    pub fn from_detail(detail: Arc<SharedDetail>) -> Self {
         let summary = ArticleSummary {
             id: detail.id,
             slug: detail.slug.clone(),
@@ -45,7 +45,7 @@ impl Article {
             reading_minutes: detail.reading_minutes,
             editorial: None,
         };
-        Article { summary: SharedSummary::new(summary), detail: Some(Arc::new(detail)) }
+        Article { summary: SharedSummary::new(summary), detail: Some(detail) }
     }
 
     fn editorial_status(&self) -> Option<(ArticleStatus, i32)> {
@@ -55,12 +55,12 @@ impl Article {
         self.summary.editorial.as_ref().map(|e| (e.status, e.version))
     }
 
-    async fn whole(&self, ctx: &Context<'_>) -> Result<Arc<ArticleDetail>> {
+    async fn whole(&self, ctx: &Context<'_>) -> Result<Arc<SharedDetail>> {
         if let Some(detail) = &self.detail {
             return Ok(detail.clone());
         }
         let detail = loaders(ctx)?.detail.load_one(self.summary.id).await.map_err(gql_shared)?;
-        detail.map(Arc::new).ok_or_else(|| gql(AppError::NotFound("article")))
+        detail.ok_or_else(|| gql(AppError::NotFound("article")))
     }
 }
 

@@ -4,30 +4,25 @@
 
 mod candidates;
 mod list;
+mod pages;
 mod related;
+mod shared;
 mod summaries;
 
 pub use candidates::CandidateLists;
 pub(crate) use list::{Resolved, push_conditions, resolve_one};
 pub use list::{count, cursor_of, first_pages, list};
+pub use pages::{PageMemo, SharedDetail, details_by_ids, get, get_following, get_versioned};
 pub use related::{related, related_limit, related_many};
 pub use summaries::{SharedSummary, SummaryMemo};
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
-use sea_orm::{ConnectionTrait, QueryResult};
+use sea_orm::QueryResult;
 
-use super::visibility::push_public;
 use crate::{
-    domain::slug::Slug,
     error::{AppError, AppResult},
     pagination::list_fingerprint,
-    read_model::DetailDoc,
-    sql::Sql,
-    state::AppState,
-    views::ArticleDetail,
 };
 
 /// The filters of the article list, parsed.
@@ -130,75 +125,6 @@ pub(crate) fn doc<T: serde::de::DeserializeOwned>(row: &QueryResult, column: &st
 /// Reads a read-model document from its JSON text.
 pub(crate) fn parse_doc<T: serde::de::DeserializeOwned>(json: &str) -> AppResult<T> {
     serde_json::from_str(json).map_err(|e| AppError::Internal(anyhow::Error::new(e).context("corrupt read model")))
-}
-
-/// The whole public article, by slug or numeric id. A former slug of a public article
-/// answers [`AppError::Moved`] with the current slug.
-pub async fn get(state: &AppState, key: &str) -> AppResult<ArticleDetail> {
-    get_versioned(state, key).await.map(|(detail, _)| detail)
-}
-
-/// Like [`get`], with the article's editorial version.
-pub async fn get_versioned(state: &AppState, key: &str) -> AppResult<(ArticleDetail, i32)> {
-    let by_id = key.bytes().all(|b| b.is_ascii_digit()).then(|| key.parse::<i64>().ok()).flatten();
-    let slug = match by_id {
-        Some(_) => None,
-        None => Some(Slug::parse(key).ok_or(AppError::NotFound("article"))?),
-    };
-    let mut sql = Sql::new(state.db().get_database_backend());
-    sql.push("SELECT a.detail_doc, a.version FROM articles a WHERE ");
-    match (&slug, by_id) {
-        (Some(slug), _) => sql.push("a.slug = ").bind(slug.as_str()),
-        (None, id) => sql.push("a.id = ").bind(id.unwrap_or_default()),
-    };
-    sql.push(" AND ");
-    push_public(&mut sql, "a", Utc::now());
-    match state.db().query_one_raw(sql.build()).await? {
-        Some(row) => {
-            let detail: DetailDoc = doc(&row, "detail_doc")?;
-            Ok((state.snapshot().presenter.detail(detail), row.try_get("", "version")?))
-        }
-        None => match slug {
-            Some(slug) => Err(moved(state, slug.as_str())
-                .await?
-                .map_or(AppError::NotFound("article"), |slug| AppError::Moved { slug })),
-            None => Err(AppError::NotFound("article")),
-        },
-    }
-}
-
-/// The current slug of the public article that used to have `old`.
-async fn moved(state: &AppState, old: &str) -> AppResult<Option<String>> {
-    let mut sql = Sql::new(state.db().get_database_backend());
-    sql.push("SELECT a.slug FROM article_slugs s JOIN articles a ON a.id = s.article_id WHERE s.slug = ")
-        .bind(old)
-        .push(" AND ");
-    push_public(&mut sql, "a", Utc::now());
-    Ok(match state.db().query_one_raw(sql.build()).await? {
-        Some(row) => Some(row.try_get("", "slug")?),
-        None => None,
-    })
-}
-
-/// Like [`get`], following a former slug to the article (for GraphQL, which has no redirects).
-pub async fn get_following(state: &AppState, key: &str) -> AppResult<ArticleDetail> {
-    match get(state, key).await {
-        Err(AppError::Moved { slug }) => get(state, &slug).await,
-        other => other,
-    }
-}
-
-/// Several public articles by id, in one statement; ids that are not public are absent.
-pub async fn details_by_ids(state: &AppState, ids: &[i64]) -> AppResult<HashMap<i64, ArticleDetail>> {
-    if ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let mut sql = Sql::new(state.db().get_database_backend());
-    sql.push("SELECT a.id, a.detail_doc FROM articles a WHERE a.id IN ").bind_list(ids.iter().copied()).push(" AND ");
-    push_public(&mut sql, "a", Utc::now());
-    let rows = state.db().query_all_raw(sql.build()).await?;
-    let presenter = &state.snapshot().presenter;
-    rows.iter().map(|row| Ok((row.try_get::<i64>("", "id")?, presenter.detail(doc(row, "detail_doc")?)))).collect()
 }
 
 #[cfg(test)]

@@ -6,18 +6,12 @@
 //! the documents come from memory, and only within the content generation they were read in
 //! (the response cache's, which every write moves on and which follows other processes).
 
-use std::{
-    collections::HashMap,
-    ops::Deref,
-    sync::{Arc, OnceLock},
+use std::{collections::HashMap, sync::Arc};
+
+use super::{
+    parse_doc,
+    shared::{Memo, Shared},
 };
-
-use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, QueryResult};
-use serde::{Serialize, Serializer, ser::Error as _};
-use serde_json::value::RawValue;
-
-use super::parse_doc;
 use crate::{
     error::AppResult,
     read_model::SummaryDoc,
@@ -26,64 +20,24 @@ use crate::{
     state::AppState,
     views::{ArticleSummary, Presenter},
 };
+use chrono::{DateTime, Utc};
+use sea_orm::{ConnectionTrait, QueryResult};
 
 /// Memory for summaries: about 6,000 of them, far more than the lists readers open between
 /// two edits.
 const KEPT_BYTES: u64 = 32 * 1024 * 1024;
 
-/// An article summary shared by every list that shows it; its JSON is written once.
-#[derive(Debug)]
-pub struct SharedSummary {
-    view: ArticleSummary,
-    json: OnceLock<Box<RawValue>>,
-}
-
-impl SharedSummary {
-    pub fn new(view: ArticleSummary) -> Arc<Self> {
-        Arc::new(SharedSummary { view, json: OnceLock::new() })
-    }
-}
-
-impl Deref for SharedSummary {
-    type Target = ArticleSummary;
-
-    fn deref(&self) -> &ArticleSummary {
-        &self.view
-    }
-}
-
-impl Serialize for SharedSummary {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        if let Some(json) = self.json.get() {
-            return json.serialize(serializer);
-        }
-        let json = serde_json::value::to_raw_value(&self.view).map_err(S::Error::custom)?;
-        self.json.get_or_init(|| json).serialize(serializer)
-    }
-}
-
-/// A summary with the generation it was read in.
-#[derive(Clone)]
-struct Kept {
-    generation: u64,
-    /// Roughly what the entry holds in memory, in bytes.
-    weight: u32,
-    summary: Arc<SharedSummary>,
-}
+/// An article summary shared by every list that shows it.
+pub type SharedSummary = Shared<ArticleSummary>;
 
 /// The summaries read so far, by article id.
 pub struct SummaryMemo {
-    kept: moka::sync::Cache<i64, Kept>,
+    kept: Memo<i64, Arc<SharedSummary>>,
 }
 
 impl Default for SummaryMemo {
     fn default() -> Self {
-        SummaryMemo {
-            kept: moka::sync::Cache::builder()
-                .max_capacity(KEPT_BYTES)
-                .weigher(|_: &i64, kept: &Kept| kept.weight)
-                .build(),
-        }
+        SummaryMemo { kept: Memo::new(KEPT_BYTES) }
     }
 }
 
@@ -93,9 +47,9 @@ impl SummaryMemo {
         let mut found = HashMap::with_capacity(ids.len());
         let mut missing = Vec::new();
         for id in ids {
-            match self.kept.get(id).filter(|kept| kept.generation == generation) {
-                Some(kept) => {
-                    found.insert(*id, kept.summary);
+            match self.kept.get(id, generation) {
+                Some(summary) => {
+                    found.insert(*id, summary);
                 }
                 None => missing.push(*id),
             }
@@ -120,8 +74,7 @@ impl SummaryMemo {
         let summary = SharedSummary::new(presenter.summary(doc));
         // The view and its JSON (with every rendition's URL) together take about four times
         // the stored text.
-        let weight = u32::try_from(json.len().saturating_mul(4)).unwrap_or(u32::MAX);
-        self.kept.insert(id, Kept { generation, weight, summary: summary.clone() });
+        self.kept.keep(id, generation, json.len().saturating_mul(4), summary.clone());
         found.insert(id, summary);
         Ok(())
     }

@@ -2,6 +2,8 @@
 //! sees its one article; a newsroom account sees any article its role allows, with the
 //! editorial facts (status, version, editable content) attached.
 
+use std::sync::Arc;
+
 use bantin_entity::article;
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -16,7 +18,7 @@ use crate::{
     pagination::{Page, PageMeta},
     read_model::{DetailDoc, SummaryDoc},
     services::{
-        articles,
+        articles::{self, SharedDetail},
         permissions::{Action, Actor, authorize},
     },
     state::AppState,
@@ -56,15 +58,17 @@ pub async fn staff_article(state: &AppState, actor: &Actor, key: &str) -> AppRes
 }
 
 /// The article page for any viewer. A former slug answers `Moved` with the current one.
-pub async fn article_for(state: &AppState, viewer: &Viewer, key: &str) -> AppResult<ArticleDetail> {
+pub async fn article_for(state: &AppState, viewer: &Viewer, key: &str) -> AppResult<Arc<SharedDetail>> {
     match viewer {
         Viewer::Public => articles::get(state, key).await,
         Viewer::Staff(actor) => match staff_article(state, actor, key).await {
             Err(AppError::NotFound(_)) => articles::get(state, key).await,
-            other => other,
+            other => other.map(SharedDetail::new),
         },
         Viewer::Preview { article_id } => match resolve(state.db(), key).await {
-            Ok(row) if row.id == *article_id && row.deleted_at.is_none() => detail_of(state, &row),
+            Ok(row) if row.id == *article_id && row.deleted_at.is_none() => {
+                detail_of(state, &row).map(SharedDetail::new)
+            }
             _ => articles::get(state, key).await,
         },
     }
