@@ -13,7 +13,7 @@ use crate::{
     imaging::RenditionSet,
     metrics::Metrics,
     pagination::CursorKey,
-    services::articles::{CandidateLists, PageMemo, SummaryMemo},
+    services::articles::{CandidateLists, PageMemo, Rankings, SummaryMemo},
     services::site::{Snapshot, load_snapshot},
     services::visibility::Schedule,
     storage::Storage,
@@ -55,6 +55,8 @@ pub struct AppState {
     pub schedule: Schedule,
     /// The candidate lists of related news.
     pub candidates: CandidateLists,
+    /// Related news as ranked from the candidate lists.
+    pub rankings: Rankings,
     /// Article summaries as lists show them.
     pub summaries: SummaryMemo,
     /// Whole article pages.
@@ -91,6 +93,7 @@ impl AppState {
             cache: parts.cache,
             schedule: Schedule::default(),
             candidates: CandidateLists::default(),
+            rankings: Rankings::default(),
             summaries: SummaryMemo::default(),
             pages: PageMemo::default(),
             metrics: parts.metrics,

@@ -13,7 +13,7 @@ pub use candidates::CandidateLists;
 pub(crate) use list::{Resolved, push_conditions, resolve_one};
 pub use list::{count, cursor_of, first_pages, list};
 pub use pages::{PageMemo, SharedDetail, details_by_ids, get, get_following, get_versioned};
-pub use related::{related, related_limit, related_many};
+pub use related::{Rankings, related, related_limit, related_many};
 pub use summaries::{SharedSummary, SummaryMemo};
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};

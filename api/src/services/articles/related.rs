@@ -8,6 +8,9 @@
 //! request is bounded whatever the size of the archive, and the lists, shared by every article
 //! of a tag, come from memory ([`super::candidates`]). So a request costs two indexed
 //! statements on either back end, the subject and the winners' summaries, and ranks in code.
+//! The ranking itself is kept for as long as the lists it came from ([`Rankings`]); then a
+//! request is one statement, which checks that the subject and the winners are public and
+//! reads the summaries not in memory.
 
 use std::{collections::HashMap, sync::Arc};
 
@@ -16,6 +19,7 @@ use sea_orm::ConnectionTrait;
 
 use super::{
     candidates::{Candidate, ListKey},
+    shared::Memo,
     summaries::{self, SharedSummary},
 };
 use crate::{
@@ -48,7 +52,21 @@ enum Subject<'a> {
     Ids(&'a [i64]),
 }
 
+/// One subject as a request names it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum SubjectKey {
+    Slug(String),
+    Id(i64),
+}
+
 impl Subject<'_> {
+    fn keys(&self) -> Vec<SubjectKey> {
+        match self {
+            Subject::Slug(slug) => vec![SubjectKey::Slug((*slug).to_owned())],
+            Subject::Ids(ids) => ids.iter().map(|id| SubjectKey::Id(*id)).collect(),
+        }
+    }
+
     /// Appends the condition that picks the subject's public articles, aliased `a`.
     fn push_condition(&self, sql: &mut Sql, now: DateTime<Utc>) {
         match self {
@@ -155,17 +173,58 @@ fn rank<'a>(anchor: &Anchor, lists: &'a HashMap<ListKey, Arc<[Candidate]>>, limi
     ranked.into_iter().take(limit).map(|(_, _, id)| id).collect()
 }
 
-/// Each subject's related news, best first: the subjects, then the candidate lists (from
-/// memory once read), then the winners' summaries.
-async fn related_for(
+/// Memory for rankings: a few hundred bytes each, tens of thousands of them.
+const RANKINGS_KEPT_BYTES: u64 = 8 * 1024 * 1024;
+
+/// A subject's ranked candidates, with when the lists they came from stop being current.
+struct Ranking {
+    subject: i64,
+    ids: Vec<i64>,
+    valid_until: Option<DateTime<Utc>>,
+}
+
+/// Rankings by subject and length. One holds exactly as long as the candidate lists it was
+/// ranked from: within the content generation it was made in, until the next scheduled
+/// publication (which may add a candidate or a pin). Whether the subject and the winners are
+/// public is still asked of the database on every request.
+pub struct Rankings {
+    kept: Memo<(SubjectKey, usize), Arc<Ranking>>,
+}
+
+impl Default for Rankings {
+    fn default() -> Self {
+        Rankings { kept: Memo::new(RANKINGS_KEPT_BYTES) }
+    }
+}
+
+impl Rankings {
+    fn get(&self, key: &(SubjectKey, usize), generation: u64, now: DateTime<Utc>) -> Option<Arc<Ranking>> {
+        self.kept.get(key, generation).filter(|r| r.valid_until.is_none_or(|until| now < until))
+    }
+}
+
+/// Ranks the subjects not ranked in memory: the subjects with their tags and pins, then the
+/// candidate lists (from memory once read). Subjects that are not public are left out.
+async fn rank_missing(
     state: &AppState,
-    subject: Subject<'_>,
-    limit: u64,
-) -> AppResult<HashMap<i64, Vec<Arc<SharedSummary>>>> {
-    let now = Utc::now();
+    subject: &Subject<'_>,
+    missing: &[SubjectKey],
+    limit: usize,
+    generation: u64,
+    now: DateTime<Utc>,
+) -> AppResult<Vec<Arc<Ranking>>> {
+    let ids: Vec<i64>;
+    let subject = match subject {
+        Subject::Slug(slug) => Subject::Slug(slug),
+        Subject::Ids(_) => {
+            ids =
+                missing.iter().filter_map(|key| if let SubjectKey::Id(id) = key { Some(*id) } else { None }).collect();
+            Subject::Ids(&ids)
+        }
+    };
     let anchors = anchors(state, &subject, now).await?;
     if anchors.is_empty() {
-        return Ok(HashMap::new());
+        return Ok(Vec::new());
     }
     let mut keys = vec![ListKey::Latest];
     for anchor in &anchors {
@@ -173,11 +232,61 @@ async fn related_for(
         keys.push(ListKey::Category(anchor.category_id));
     }
     let lists = state.candidates.get(state, &keys, now).await?;
+    // The lists are current until the next scheduled publication, which they have just made
+    // known; without it, the ranking serves this request only.
+    let valid_until = state.schedule.known(now, generation);
+    let mut ranked = Vec::with_capacity(anchors.len());
+    for anchor in &anchors {
+        let key = match &subject {
+            Subject::Slug(slug) => SubjectKey::Slug((*slug).to_owned()),
+            Subject::Ids(_) => SubjectKey::Id(anchor.id),
+        };
+        let ranking = Arc::new(Ranking {
+            subject: anchor.id,
+            ids: rank(anchor, &lists, limit),
+            valid_until: valid_until.flatten(),
+        });
+        if valid_until.is_some() {
+            let weight = ranking.ids.len().saturating_mul(8).saturating_add(96);
+            state.rankings.kept.keep((key, limit), generation, weight, ranking.clone());
+        }
+        ranked.push(ranking);
+    }
+    Ok(ranked)
+}
+
+/// Each public subject's related news, best first, by subject id: the rankings (from memory,
+/// or made for the subjects memory lacks), then one statement that keeps the subjects and
+/// winners that are public and reads the summaries not in memory.
+async fn related_for(
+    state: &AppState,
+    subject: Subject<'_>,
+    limit: u64,
+) -> AppResult<HashMap<i64, Vec<Arc<SharedSummary>>>> {
+    let now = Utc::now();
+    // Read before any statement: what is read while a write commits is kept under the older
+    // generation, so it is never trusted after the write.
+    let generation = state.cache.generation();
     let limit = usize::try_from(limit).unwrap_or(usize::MAX);
-    let chosen: Vec<(i64, Vec<i64>)> = anchors.iter().map(|anchor| (anchor.id, rank(anchor, &lists, limit))).collect();
-    let winners: Vec<i64> = chosen.iter().flat_map(|(_, ids)| ids.iter().copied()).collect();
-    let found = summaries::public_by_ids(state, &winners, now).await?;
-    Ok(chosen.into_iter().map(|(id, ids)| (id, ids.iter().filter_map(|id| found.get(id).cloned()).collect())).collect())
+    let mut rankings = Vec::new();
+    let mut missing = Vec::new();
+    for key in subject.keys() {
+        match state.rankings.get(&(key.clone(), limit), generation, now) {
+            Some(ranking) => rankings.push(ranking),
+            None => missing.push(key),
+        }
+    }
+    if !missing.is_empty() {
+        rankings.extend(rank_missing(state, &subject, &missing, limit, generation, now).await?);
+    }
+    let asked: Vec<i64> =
+        rankings.iter().flat_map(|r| std::iter::once(r.subject).chain(r.ids.iter().copied())).collect();
+    let found = summaries::public_by_ids(state, &asked, now).await?;
+    Ok(rankings
+        .iter()
+        .filter(|r| found.contains_key(&r.subject))
+        .map(|r| (r.subject, r.ids.iter().filter_map(|id| found.get(id).cloned()).collect()))
+        .collect())
 }
 
 /// Related news of the public article `slug`.
