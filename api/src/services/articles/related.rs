@@ -59,6 +59,15 @@ enum SubjectKey {
     Id(i64),
 }
 
+impl SubjectKey {
+    fn id(&self) -> Option<i64> {
+        match self {
+            SubjectKey::Id(id) => Some(*id),
+            SubjectKey::Slug(_) => None,
+        }
+    }
+}
+
 impl Subject<'_> {
     fn keys(&self) -> Vec<SubjectKey> {
         match self {
@@ -203,26 +212,16 @@ impl Rankings {
     }
 }
 
-/// Ranks the subjects not ranked in memory: the subjects with their tags and pins, then the
-/// candidate lists (from memory once read). Subjects that are not public are left out.
-async fn rank_missing(
+/// Ranks `subject`'s articles and keeps the rankings: the subjects with their tags and pins,
+/// then the candidate lists (from memory once read). Subjects that are not public are left out.
+async fn rank_and_keep(
     state: &AppState,
     subject: &Subject<'_>,
-    missing: &[SubjectKey],
     limit: usize,
     generation: u64,
     now: DateTime<Utc>,
 ) -> AppResult<Vec<Arc<Ranking>>> {
-    let ids: Vec<i64>;
-    let subject = match subject {
-        Subject::Slug(slug) => Subject::Slug(slug),
-        Subject::Ids(_) => {
-            ids =
-                missing.iter().filter_map(|key| if let SubjectKey::Id(id) = key { Some(*id) } else { None }).collect();
-            Subject::Ids(&ids)
-        }
-    };
-    let anchors = anchors(state, &subject, now).await?;
+    let anchors = anchors(state, subject, now).await?;
     if anchors.is_empty() {
         return Ok(Vec::new());
     }
@@ -237,7 +236,7 @@ async fn rank_missing(
     let valid_until = state.schedule.known(now, generation);
     let mut ranked = Vec::with_capacity(anchors.len());
     for anchor in &anchors {
-        let key = match &subject {
+        let key = match subject {
             Subject::Slug(slug) => SubjectKey::Slug((*slug).to_owned()),
             Subject::Ids(_) => SubjectKey::Id(anchor.id),
         };
@@ -277,7 +276,12 @@ async fn related_for(
         }
     }
     if !missing.is_empty() {
-        rankings.extend(rank_missing(state, &subject, &missing, limit, generation, now).await?);
+        let missing_ids: Vec<i64> = missing.iter().filter_map(SubjectKey::id).collect();
+        let unranked = match subject {
+            Subject::Slug(slug) => Subject::Slug(slug),
+            Subject::Ids(_) => Subject::Ids(&missing_ids),
+        };
+        rankings.extend(rank_and_keep(state, &unranked, limit, generation, now).await?);
     }
     let asked: Vec<i64> =
         rankings.iter().flat_map(|r| std::iter::once(r.subject).chain(r.ids.iter().copied())).collect();
