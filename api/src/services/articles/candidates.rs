@@ -10,7 +10,10 @@ use std::{collections::HashMap, sync::Arc};
 use chrono::{DateTime, Utc};
 use sea_orm::ConnectionTrait;
 
-use super::list::{NEWEST_FIRST, limit_value};
+use super::{
+    list::{NEWEST_FIRST, limit_value},
+    shared::Memo,
+};
 use crate::{
     domain::title_terms::Terms,
     error::AppResult,
@@ -28,9 +31,12 @@ pub const PER_LIST: u64 = 24;
 /// thousand. Drafts and trashed articles among them make the list shorter, not the work longer.
 const LOOKED_AT_PER_TAG: u64 = 4 * PER_LIST;
 
-/// How many lists are kept: each is a few kilobytes; the lists of rarely read tags are
-/// dropped first.
-const LISTS_KEPT: u64 = 4_096;
+/// Memory for lists: each is a few kilobytes, so about 4,000 of them; the lists of rarely read
+/// tags are dropped first.
+const LISTS_KEPT_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Roughly what one candidate takes in memory, with its title terms.
+const CANDIDATE_BYTES: usize = 160;
 
 /// Which articles a list holds.
 #[derive(Clone, Copy, Debug, Hash, PartialEq, Eq)]
@@ -48,28 +54,22 @@ pub struct Candidate {
     pub terms: Terms,
 }
 
-/// A list, newest first, with when it was read.
+/// A list, newest first, with the next scheduled publication when it was read: from then on
+/// it may miss one.
+#[derive(Clone)]
 struct List {
-    generation: u64,
-    /// The next scheduled publication when the list was read: from then on it may miss one.
     valid_until: Option<DateTime<Utc>>,
     items: Arc<[Candidate]>,
 }
 
-impl List {
-    fn is_current(&self, generation: u64, now: DateTime<Utc>) -> bool {
-        self.generation == generation && self.valid_until.is_none_or(|until| now < until)
-    }
-}
-
-/// The lists read so far.
+/// The lists read so far, each within the content generation it was read in.
 pub struct CandidateLists {
-    lists: moka::sync::Cache<ListKey, Arc<List>>,
+    lists: Memo<ListKey, List>,
 }
 
 impl Default for CandidateLists {
     fn default() -> Self {
-        CandidateLists { lists: moka::sync::Cache::new(LISTS_KEPT) }
+        CandidateLists { lists: Memo::new(LISTS_KEPT_BYTES) }
     }
 }
 
@@ -88,8 +88,8 @@ impl CandidateLists {
         let mut found = HashMap::with_capacity(keys.len());
         let mut missing: Vec<ListKey> = Vec::new();
         for key in keys {
-            match self.lists.get(key) {
-                Some(list) if list.is_current(generation, now) => {
+            match self.lists.get(key, generation) {
+                Some(list) if list.valid_until.is_none_or(|until| now < until) => {
                     found.insert(*key, list.items.clone());
                 }
                 _ if !missing.contains(key) => missing.push(*key),
@@ -112,7 +112,8 @@ impl CandidateLists {
         };
         for (key, items) in missing.into_iter().zip(read) {
             let items: Arc<[Candidate]> = items.into();
-            self.lists.insert(key, Arc::new(List { generation, valid_until, items: items.clone() }));
+            let weight = items.len().saturating_mul(CANDIDATE_BYTES).saturating_add(64);
+            self.lists.keep(key, generation, weight, List { valid_until, items: items.clone() });
             found.insert(key, items);
         }
         Ok(found)
